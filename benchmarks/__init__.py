@@ -1,0 +1,1 @@
+"""Side-by-side benchmarks of lette_fp against a raw ASGI app and peer frameworks."""

@@ -1,0 +1,46 @@
+"""lette_fp: a functional ASGI web framework. Pure handlers over immutable requests; responses are data."""
+
+from lette_fp.app import App
+from lette_fp.http.errors import HTTPError
+from lette_fp.http.request import Request
+from lette_fp.http.response import Response, empty, html, json, raw, redirect, text
+from lette_fp.pipeline import Handler, Middleware, on_request, on_response
+from lette_fp.routing import (
+    NoMatchFound,
+    delete,
+    get,
+    host,
+    mount,
+    patch,
+    post,
+    put,
+    register_converter,
+    route,
+)
+
+__all__ = [
+    "App",
+    "HTTPError",
+    "Handler",
+    "Middleware",
+    "NoMatchFound",
+    "Request",
+    "Response",
+    "delete",
+    "empty",
+    "get",
+    "host",
+    "html",
+    "json",
+    "mount",
+    "on_request",
+    "on_response",
+    "patch",
+    "post",
+    "put",
+    "raw",
+    "redirect",
+    "register_converter",
+    "route",
+    "text",
+]

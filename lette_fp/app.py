@@ -1,0 +1,195 @@
+"""App: compiles routes, middleware, exception handlers and lifespan once, into an ASGI callable."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
+from types import MappingProxyType
+from typing import Any
+
+from lette_fp.binding import bind
+from lette_fp.debug import debug_error, internal_error
+from lette_fp.http.entities import Delegate
+from lette_fp.http.errors import HTTPError
+from lette_fp.http.request import EMPTY_MAPPING, Request
+from lette_fp.http.response import Response, empty, json, redirect
+from lette_fp.pipeline import Handler, Middleware, compose, interpret, to_handler
+from lette_fp.routing import NOT_FOUND, Found, MethodNotAllowed, RedirectSlash, Router
+
+logger = logging.getLogger("lette_fp.error")
+
+ExceptionHandler = Callable[[Request, Exception], Any]
+"""`(Request, Exception) -> Response` (sync or async, or a `returns` container of a Response)."""
+
+Lifespan = Callable[["App"], AbstractAsyncContextManager[Mapping[str, Any] | None]]
+"""An async context manager factory; what it yields becomes `req.state`."""
+
+DEFAULT_MAX_BODY_SIZE = 10 * 1024 * 1024
+_PARAM = re.compile(r"{([A-Za-z_][A-Za-z0-9_]*)(?::[^}]*)?}")
+
+
+def http_error_response(req: Request, exc: HTTPError) -> Response:
+    """Return the default answer for an HTTPError: JSON `{"detail": ...}` with its headers
+    (no body for statuses that can't have one)."""
+    if exc.status < 200 or exc.status in (204, 304):
+        return empty(exc.status, exc.headers)
+    return json({"detail": exc.detail}, status=exc.status, headers=exc.headers)
+
+
+class App:
+    """An ASGI application built from route data; see DESIGN.md for the shape.
+
+    `App(routes, middleware=(), exception_handlers={}, lifespan=None, debug=False,
+    redirect_slashes=True, max_body_size=10 MiB)`. Everything that depends only on configuration
+    (the router, the middleware chain, the handlers' parameter binding) happens here, once.
+    """
+
+    def __init__(
+        self,
+        routes: Sequence[Any] = (),
+        middleware: Sequence[Middleware] = (),
+        exception_handlers: Mapping[int | type[BaseException], ExceptionHandler] | None = None,
+        lifespan: Lifespan | None = None,
+        debug: bool = False,
+        redirect_slashes: bool = True,
+        max_body_size: int | None = DEFAULT_MAX_BODY_SIZE,
+    ) -> None:
+        self.debug = debug
+        self.lifespan = lifespan
+        self.max_body_size = max_body_size
+        self.state: Mapping[str, Any] | None = None
+        handlers = dict(exception_handlers or {})
+        self._status_handlers: dict[int, Handler2] = {
+            k: _adapt_exception_handler(v) for k, v in handlers.items() if isinstance(k, int)
+        }
+        self._type_handlers: dict[type[BaseException], Handler2] = {
+            k: _adapt_exception_handler(v) for k, v in handlers.items() if isinstance(k, type)
+        }
+        self.router = Router(
+            list(routes), prepare=self._prepare, prepare_app=self._prepare_app,
+            redirect_slashes=redirect_slashes,
+        )
+        self._has_hosts = bool(getattr(self.router, "has_hosts", True))
+        self.handler: Handler = compose(self._handle_errors, list(middleware))
+        self._error_handler = self._status_handlers.get(500) or self._type_handlers.get(Exception)
+        from lette_fp.asgi.app import make_asgi
+
+        self._asgi = make_asgi(self)
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        """The ASGI entry point (HTTP, WebSocket and lifespan scopes)."""
+        await self._asgi(scope, receive, send)
+
+    def url_path_for(self, name: str, **params: Any) -> str:
+        """Return the path of the named route with `params` filled in (raises NoMatchFound)."""
+        return str(self.router.url_path_for(name, **params))
+
+    def _prepare(self, route: Any, middleware: Sequence[Middleware], full_name: str | None) -> Handler:
+        names = frozenset(_PARAM.findall(getattr(route, "full_path", None) or route.path))
+        handler = bind(route.handler, names)
+        options = getattr(route, "options", None) or EMPTY_MAPPING
+        limit = options.get("max_body_size", None)
+        if limit is not None:
+            handler = _with_body_limit(handler, limit)
+        return compose(handler, list(middleware))
+
+    def _prepare_app(self, mount: Any, middleware: Sequence[Middleware]) -> Handler:
+        target = mount.target
+
+        async def delegate(req: Request) -> Response:
+            return Response(200, (), Delegate(target, req.root_path, req.path_params))
+
+        return compose(delegate, list(middleware))
+
+    async def _dispatch(self, req: Request) -> Response:
+        path = req.path
+        root = req.root_path
+        if root and path.startswith(root):
+            path = path[len(root):] or "/"
+        host = req.headers.get("host") if self._has_hosts else None
+        match = self.router.match(req.method, path, host)
+        if type(match) is Found:
+            params = match.params
+            prefix = match.prefix
+            if params or prefix:
+                req = req.replace(path_params=params, root_path=root + prefix) if prefix else req.replace(path_params=params)
+            return await match.endpoint(req)
+        if match is NOT_FOUND:
+            raise HTTPError(404)
+        if isinstance(match, MethodNotAllowed):
+            allow = ", ".join(match.allow)
+            if req.method == "OPTIONS":
+                allow = ", ".join(sorted({*match.allow, "OPTIONS"}))
+                return empty(204, {"allow": allow})
+            raise HTTPError(405, headers={"allow": allow})
+        if isinstance(match, RedirectSlash):
+            target = match.path
+            if root:
+                target = root.rstrip("/") + target
+            if req.query_string:
+                target += "?" + req.query_string.decode("latin-1")
+            return redirect(target, 307)
+        raise HTTPError(404)
+
+    async def _handle_errors(self, req: Request) -> Response:
+        try:
+            return await self._dispatch(req)
+        except HTTPError as exc:
+            handler = self._status_handlers.get(exc.status) or self._lookup_type(exc)
+            if handler is None:
+                return http_error_response(req, exc)
+            return await handler(req, exc)
+        except Exception as exc:
+            handler = self._lookup_type(exc)
+            if handler is None:
+                raise
+            return await handler(req, exc)
+
+    def _lookup_type(self, exc: BaseException) -> Handler2 | None:
+        if not self._type_handlers:
+            return None
+        for cls in type(exc).__mro__:
+            handler = self._type_handlers.get(cls)
+            if handler is not None and cls is not Exception:
+                return handler
+        return None
+
+    async def error_response(self, req: Request, exc: BaseException) -> Response:
+        """Return the 500 for an unhandled exception: the app's 500/Exception handler, the debug
+        page with `debug=True`, or a bare "Internal Server Error"."""
+        if self._error_handler is not None and isinstance(exc, Exception):
+            try:
+                return await self._error_handler(req, exc)
+            except Exception:
+                logger.exception("the 500 exception handler failed")
+        return debug_error(req, exc) if self.debug else internal_error(req, exc)
+
+    def request_state(self, scope_state: Mapping[str, Any] | None) -> Mapping[str, Any]:
+        """Return the read-only `req.state`: what lifespan yielded, else the server's scope state."""
+        if self.state is not None:
+            return self.state
+        return MappingProxyType(dict(scope_state)) if scope_state else EMPTY_MAPPING
+
+
+Handler2 = Callable[[Request, Exception], Any]
+
+
+def _adapt_exception_handler(fn: ExceptionHandler) -> Handler2:
+    async def handler(req: Request, exc: Exception) -> Response:
+        return await interpret(fn(req, exc))
+
+    return handler
+
+
+def _with_body_limit(handler: Handler, limit: int) -> Handler:
+    async def limited(req: Request) -> Response:
+        body = req.body
+        with_limit = getattr(body, "with_limit", None)
+        if with_limit is not None:
+            req = req.replace(body=with_limit(limit))
+        return await handler(req)
+
+    return to_handler(limited)
+

@@ -1,0 +1,1 @@
+"""The edge: the only code that calls ASGI `receive` and `send`."""

@@ -1,0 +1,102 @@
+"""Sending a Response: the body's type decides how it is written."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+import anyio
+import anyio.to_thread
+
+from lette_fp.http.entities import Delegate, Stream
+from lette_fp.http.response import Response
+from lette_fp.pipeline import is_async_callable
+
+Scope = MutableMapping[str, Any]
+Message = dict[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+Sender = Callable[[Response, Scope, Receive, Send], Awaitable[None]]
+
+logger = logging.getLogger("lette_fp.error")
+
+_NO_BODY_STATUS = frozenset({204, 304})
+_senders: dict[type, Sender] = {}
+
+
+def register_sender(entity_type: type, sender: Sender) -> None:
+    """Teach the adapter to send bodies of `entity_type` (e.g. files) with `sender`."""
+    _senders[entity_type] = sender
+
+
+def body_allowed(status: int) -> bool:
+    """Return whether a response with `status` may carry a body and a Content-Length."""
+    return status >= 200 and status not in _NO_BODY_STATUS
+
+
+async def send_response(resp: Response, scope: Scope, receive: Receive, send: Send) -> None:
+    """Send `resp` (headers, then the body as its entity type says), then run its background tasks."""
+    body = resp.body
+    if type(body) is bytes:
+        status = resp.status
+        if body_allowed(status):
+            headers: Any = (*resp.headers, (b"content-length", b"%d" % len(body)))
+            if scope["method"] == "HEAD":
+                body = b""
+        else:
+            headers, body = resp.headers, b""
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+    else:
+        sender = _senders.get(type(body))
+        if sender is None:
+            raise TypeError(f"no sender for a body of type {type(body).__name__}")
+        await sender(resp, scope, receive, send)
+    if resp.background:
+        await run_background(resp)
+
+
+async def run_background(resp: Response) -> None:
+    """Run the response's background tasks in order; an exception is logged and the rest still run."""
+    for task in resp.background:
+        try:
+            if is_async_callable(task.fn):
+                await task.fn(*task.args, **task.kwargs)
+            else:
+                await anyio.to_thread.run_sync(lambda t=task: t.fn(*t.args, **t.kwargs))
+        except Exception:
+            logger.exception("background task %r failed", getattr(task.fn, "__name__", task.fn))
+
+
+async def send_stream(resp: Response, scope: Scope, receive: Receive, send: Send) -> None:
+    """Send a Stream body chunk by chunk (no Content-Length); str chunks are encoded as UTF-8."""
+    body: Stream = resp.body
+    await send({"type": "http.response.start", "status": resp.status, "headers": resp.headers})
+    if scope["method"] != "HEAD":
+        async for chunk in body.chunks:
+            data = chunk.encode() if isinstance(chunk, str) else chunk
+            if data:
+                await send({"type": "http.response.body", "body": data, "more_body": True})
+    await send({"type": "http.response.body", "body": b""})
+
+
+async def send_delegate(resp: Response, scope: Scope, receive: Receive, send: Send) -> None:
+    """Hand the exchange to a mounted ASGI app, adding the response's headers to its own."""
+    body: Delegate = resp.body
+    child = {**scope, "root_path": body.root_path, "path_params": dict(body.params)}
+    extra = resp.headers
+    if extra:
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", ()), *extra]}
+            await send(message)
+
+        await body.app(child, receive, send_with_headers)
+    else:
+        await body.app(child, receive, send)
+
+
+register_sender(Stream, send_stream)
+register_sender(Delegate, send_delegate)

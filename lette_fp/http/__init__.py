@@ -1,0 +1,1 @@
+"""Pure HTTP values: headers, URLs and queries, cookies, requests, responses, entities, errors."""

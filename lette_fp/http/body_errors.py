@@ -1,0 +1,46 @@
+"""Turning msgspec decode errors into HTTP errors: 400 for malformed JSON, 422 for a wrong shape."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import msgspec
+
+from lette_fp.http.errors import HTTPError
+
+_AT = re.compile(r"^(?P<msg>.*) - at `\$(?P<path>.*)`$", re.S)
+_PART = re.compile(r"\.([^.\[]+)|\[(\d+)\]|\[\.\.\.\]")
+
+_decoders: dict[Any, msgspec.json.Decoder[Any]] = {}
+
+
+def decoder_for(type: Any) -> msgspec.json.Decoder[Any]:
+    """Return the shared msgspec JSON decoder for `type` (created once per type)."""
+    dec = _decoders.get(type)
+    if dec is None:
+        dec = _decoders[type] = msgspec.json.Decoder(type)
+    return dec
+
+
+def validation_detail(exc: msgspec.ValidationError, root: str = "body") -> list[dict[str, Any]]:
+    """Return a FastAPI-style `[{"loc": [...], "msg": ...}]` detail for a msgspec validation error."""
+    text = str(exc)
+    match = _AT.match(text)
+    loc: list[str | int] = [root]
+    msg = text
+    if match:
+        msg = match.group("msg")
+        for name, index in _PART.findall(match.group("path")):
+            loc.append(int(index) if index else name)
+    return [{"loc": loc, "msg": msg, "type": "validation_error"}]
+
+
+def decode_json(data: bytes, type: Any = Any) -> Any:
+    """Decode `data` as JSON into `type`; raise HTTPError 400 (malformed) or 422 (wrong shape)."""
+    try:
+        return decoder_for(type).decode(data)
+    except msgspec.ValidationError as exc:
+        raise HTTPError(422, validation_detail(exc)) from exc
+    except msgspec.DecodeError as exc:
+        raise HTTPError(400, f"Malformed JSON: {exc}") from exc

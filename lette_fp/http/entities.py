@@ -1,0 +1,41 @@
+"""Entities: what a body is. The ASGI adapter decides how to send or read one by its type.
+
+Response bodies are `bytes` (the Bytes entity; `b""` is Empty), `Stream`, `File` or `Delegate`.
+A request body is `bytes` once read, or a `BodySource` (the unread ASGI stream) before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterable, AsyncIterator, Mapping
+from typing import Any, Protocol, runtime_checkable
+
+import msgspec
+
+
+@runtime_checkable
+class BodySource(Protocol):
+    """An unread request body. Implemented by the ASGI adapter; handlers never see `receive`."""
+
+    async def read(self) -> bytes:
+        """Read the whole body (bounded by the source's limit) and return it; repeatable."""
+        ...
+
+    def stream(self) -> AsyncIterator[bytes]:
+        """Yield the body in chunks as they arrive, without buffering it."""
+        ...
+
+
+class Stream(msgspec.Struct, frozen=True):
+    """A body sent in chunks as `chunks` yields them (`bytes` or `str`, str encoded as UTF-8)."""
+
+    chunks: AsyncIterable[bytes | str]
+
+
+class Delegate(msgspec.Struct, frozen=True):
+    """A body produced by another ASGI app (a mount). The adapter calls `app` with the scope's
+    `root_path` set to `root_path` and `path_params` to `params`, and adds the response's headers
+    to the ones the app sends."""
+
+    app: Any
+    root_path: str = ""
+    params: Mapping[str, Any] = msgspec.field(default_factory=dict)

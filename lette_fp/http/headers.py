@@ -1,0 +1,91 @@
+"""Case-insensitive, multi-valued views over raw ASGI header pairs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from typing import overload
+
+RawHeaders = tuple[tuple[bytes, bytes], ...]
+
+
+def raw_headers(headers: Mapping[str, str] | Iterable[tuple[str | bytes, str | bytes]] | None) -> RawHeaders:
+    """Return `headers` (a mapping or pairs of str/bytes) as raw ASGI pairs with lower-case names."""
+    if headers is None:
+        return ()
+    pairs = headers.items() if isinstance(headers, Mapping) else headers
+    return tuple((_latin1(k).lower(), _latin1(v)) for k, v in pairs)
+
+
+def _latin1(value: str | bytes) -> bytes:
+    return value if isinstance(value, bytes) else value.encode("latin-1")
+
+
+class Headers(Mapping[str, str]):
+    """A read-only, case-insensitive view of raw header pairs.
+
+    `headers["name"]` and `get` return the first value; `getall` returns every value in order;
+    iteration yields each distinct lower-case name once. Values are decoded as latin-1, so
+    arbitrary bytes never fail to decode.
+    """
+
+    __slots__ = ("_raw", "_index")
+
+    def __init__(self, raw: RawHeaders = ()) -> None:
+        self._raw = raw
+        self._index: dict[str, list[str]] | None = None
+
+    @property
+    def raw(self) -> RawHeaders:
+        """The underlying raw `(name, value)` byte pairs."""
+        return self._raw
+
+    def _lookup(self) -> dict[str, list[str]]:
+        index = self._index
+        if index is None:
+            index = {}
+            for name, value in self._raw:
+                index.setdefault(name.decode("latin-1").lower(), []).append(value.decode("latin-1"))
+            self._index = index
+        return index
+
+    def __getitem__(self, name: str) -> str:
+        return self._lookup()[name.lower()][0]
+
+    @overload
+    def get(self, name: str) -> str | None: ...
+    @overload
+    def get(self, name: str, default: str) -> str: ...
+    @overload
+    def get(self, name: str, default: None) -> str | None: ...
+
+    def get(self, name: str, default: str | None = None) -> str | None:
+        """Return the first value of header `name` (any case), or `default`."""
+        values = self._lookup().get(name.lower())
+        return values[0] if values else default
+
+    def getall(self, name: str) -> list[str]:
+        """Return every value of header `name` in the order received (empty when absent)."""
+        return list(self._lookup().get(name.lower(), ()))
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and name.lower() in self._lookup()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._lookup())
+
+    def __len__(self) -> int:
+        return len(self._lookup())
+
+    def items_all(self) -> list[tuple[str, str]]:
+        """Return every `(name, value)` pair, repeated names included, in order."""
+        return [(k.decode("latin-1").lower(), v.decode("latin-1")) for k, v in self._raw]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Headers):
+            return sorted(self.items_all()) == sorted(other.items_all())
+        return super().__eq__(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Headers({self.items_all()!r})"

@@ -1,0 +1,135 @@
+"""URLs and query strings: the `req.url` and `req.query` views."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import overload
+from urllib.parse import parse_qsl, quote, urlencode
+
+import msgspec
+
+from lette_fp.http.errors import HTTPError
+
+MAX_QUERY_FIELDS = 2000
+"""The most `name=value` pairs a query string may hold; more is a 400."""
+
+_HOST = re.compile(r"^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]+)(?::([0-9]{1,5}))?$")
+_DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
+
+
+def split_host(value: str | None) -> tuple[str, int | None] | None:
+    """Return `(hostname, port)` of a Host header value, or None when it is malformed.
+
+    Malformed means anything but a reg-name, IPv4 or bracketed IPv6 with an optional port of at
+    most five digits: such a value can't steer `url.hostname` or `url.path`.
+    """
+    if not value or len(value) > 255:
+        return None
+    match = _HOST.match(value)
+    if match is None:
+        return None
+    port = match.group(2)
+    return match.group(1).lower(), (int(port) if port else None)
+
+
+class URL(msgspec.Struct, frozen=True):
+    """A request's URL as separate parts; `str(url)` is the full URL.
+
+    `path` is the request path as the server decoded it; `query` the raw query string.
+    """
+
+    scheme: str
+    hostname: str
+    port: int | None
+    path: str
+    query: str = ""
+
+    @property
+    def netloc(self) -> str:
+        """Return `host[:port]`, omitting the scheme's default port."""
+        if self.port is None or _DEFAULT_PORTS.get(self.scheme) == self.port:
+            return self.hostname
+        return f"{self.hostname}:{self.port}"
+
+    def replace(self, **changes: object) -> URL:
+        """Return a copy with the given parts changed."""
+        return msgspec.structs.replace(self, **changes)
+
+    def __str__(self) -> str:
+        path = quote(self.path, safe="/:@!$&'()*+,;=-._~%")
+        return f"{self.scheme}://{self.netloc}{path}" + (f"?{self.query}" if self.query else "")
+
+
+class QueryParams(Mapping[str, str]):
+    """A read-only multi-valued view of a query string (or a urlencoded body).
+
+    `params["k"]` and `get` return the first value; `getall` every value in order; `+` and
+    percent-escapes are decoded as UTF-8 with replacement, so no input fails to decode.
+    """
+
+    __slots__ = ("_items", "_first")
+
+    def __init__(self, items: list[tuple[str, str]] | None = None) -> None:
+        self._items = items or []
+        first: dict[str, str] = {}
+        for key, value in self._items:
+            first.setdefault(key, value)
+        self._first = first
+
+    @classmethod
+    def parse(cls, query: bytes | str, max_fields: int = MAX_QUERY_FIELDS) -> QueryParams:
+        """Parse a query string; more than `max_fields` pairs raise HTTPError(400)."""
+        raw = query.encode("latin-1") if isinstance(query, str) else query
+        if not raw:
+            return cls()
+        if raw.count(b"&") + raw.count(b";") >= max_fields:
+            pairs = [p for p in re.split(rb"[&;]", raw) if p]
+            if len(pairs) > max_fields:
+                raise HTTPError(400, f"Too many query parameters (limit {max_fields})")
+        pairs_b = parse_qsl(raw, keep_blank_values=True)
+        return cls([(k.decode("utf-8", "replace"), v.decode("utf-8", "replace")) for k, v in pairs_b])
+
+    def __getitem__(self, key: str) -> str:
+        return self._first[key]
+
+    @overload
+    def get(self, key: str) -> str | None: ...
+    @overload
+    def get(self, key: str, default: str) -> str: ...
+    @overload
+    def get(self, key: str, default: None) -> str | None: ...
+
+    def get(self, key: str, default: str | None = None) -> str | None:
+        """Return the first value of `key`, or `default`."""
+        return self._first.get(key, default)
+
+    def getall(self, key: str) -> list[str]:
+        """Return every value of `key` in order (empty when absent)."""
+        return [v for k, v in self._items if k == key]
+
+    def multi_items(self) -> list[tuple[str, str]]:
+        """Return every `(key, value)` pair in order, repeated keys included."""
+        return list(self._items)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._first
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._first)
+
+    def __len__(self) -> int:
+        return len(self._first)
+
+    def __str__(self) -> str:
+        return urlencode(self._items)
+
+    def __repr__(self) -> str:
+        return f"QueryParams({self._items!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, QueryParams):
+            return sorted(self._items) == sorted(other._items)
+        return super().__eq__(other)
+
+    __hash__ = None  # type: ignore[assignment]

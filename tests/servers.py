@@ -1,0 +1,93 @@
+"""Real servers for end-to-end tests: uvicorn or hypercorn serving an app on 127.0.0.1, a free port.
+
+Each server runs in its own thread with its own event loop and is shut down when the test ends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_listening(port: int, thread: threading.Thread, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not thread.is_alive():
+            raise RuntimeError("server thread exited before listening")
+        with socket.socket() as sock:
+            sock.settimeout(0.2)
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.02)
+    raise RuntimeError(f"server did not listen on {port} within {timeout}s")
+
+
+@contextmanager
+def run_uvicorn(app: Any, **options: Any) -> Iterator[str]:
+    """Serve `app` with uvicorn on 127.0.0.1; yield its base URL; stop it on exit."""
+    import uvicorn
+
+    port = free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", **options)
+    server = uvicorn.Server(config)
+    server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        _wait_listening(port, thread)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+@contextmanager
+def run_hypercorn(app: Any, **options: Any) -> Iterator[str]:
+    """Serve `app` with hypercorn (asyncio) on 127.0.0.1; yield its base URL; stop it on exit."""
+    from hypercorn.asyncio import serve
+    from hypercorn.config import Config
+
+    port = free_port()
+    config = Config()
+    config.bind = [f"127.0.0.1:{port}"]
+    config.loglevel = "WARNING"
+    for key, value in options.items():
+        setattr(config, key, value)
+    loop = asyncio.new_event_loop()
+    stop = asyncio.Event()
+
+    def runner() -> None:
+        asyncio.set_event_loop(loop)
+        loop.run_until_complete(serve(app, config, shutdown_trigger=stop.wait))  # type: ignore[arg-type]
+
+    thread = threading.Thread(target=runner, daemon=True)
+    thread.start()
+    try:
+        _wait_listening(port, thread)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        loop.call_soon_threadsafe(stop.set)
+        thread.join(10)
+        loop.close()
+
+
+ServerFactory = Callable[[Any], Any]
+
+
+@pytest.fixture(params=["uvicorn", "hypercorn"])
+def serve(request: pytest.FixtureRequest) -> ServerFactory:
+    """A context-manager factory: `with serve(app) as base_url:` on uvicorn and on hypercorn."""
+    return run_uvicorn if request.param == "uvicorn" else run_hypercorn
