@@ -1,0 +1,107 @@
+"""One compiled path table: a dict for static paths in front of the segment trie.
+
+A static path (no params in the full pattern) is one dict lookup for the path and one
+for the method, returning a prebuilt ``Found``. Anything else goes through the trie.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from .flatten import Leaf
+from .patterns import PathPattern
+from .results import NOT_FOUND, Found, MethodNotAllowed, NotFound
+from .trie import Entry, Node, Slot, find
+
+
+def _path_of(pattern: PathPattern) -> str:
+    return "/" + "/".join("".join(map(str, s.parts)) for s in pattern.segments)
+
+
+class PathTable:
+    """The routes of one host (or of no host), compiled for ``match``.
+
+    ``static`` maps a path to {method: Found, None: MethodNotAllowed}; ``static_any``
+    maps a path to the ``Found`` of an app mounted exactly there.
+    """
+
+    __slots__ = ("maxsplit", "root", "static", "static_any")
+
+    def __init__(self, leaves: Iterable[tuple[Leaf, Any]]) -> None:
+        self.root = Node()
+        static_slots: dict[str, Slot] = {}
+        for leaf, endpoint in leaves:
+            prefix = leaf.prefix.source if leaf.prefix.is_static else None
+            depth = len(leaf.prefix.segments)
+            for pattern in leaf.patterns:
+                if pattern.is_static:
+                    slot = static_slots.setdefault(_path_of(pattern), Slot())
+                else:
+                    slot = self.root.insert(pattern.segments)
+                named = leaf.prefix if leaf.methods is None else pattern
+                entry = Entry(endpoint, tuple(p.name for p in named.params), prefix, depth)
+                if leaf.methods is None:
+                    slot.any = entry
+                else:
+                    for method in leaf.methods:
+                        slot.methods[method] = entry
+        for slot in [*static_slots.values(), *self.root.slots()]:
+            slot.finish()
+        self.static: dict[str, dict[str | None, Any]] = {
+            path: {m: _static_result(e) for m, e in slot.methods.items()}
+            for path, slot in static_slots.items()
+        }
+        self.static_any: dict[str, Found[Any]] = {
+            path: _static_result(slot.any)
+            for path, slot in static_slots.items()
+            if slot.any is not None
+        }
+        self.maxsplit = self.root.depth()
+
+    def slow_match(
+        self, method: str, path: str, by_method: dict[str | None, Any] | None
+    ) -> Found[Any] | MethodNotAllowed | NotFound:
+        """Match after the static fast path missed; ``by_method`` is the static hit, if any."""
+        if by_method is not None:
+            any_found = self.static_any.get(path)
+            if any_found is not None:
+                return any_found
+        segs: list[str] = []
+        if (self.root.static or self.root.edges) and path[:1] == "/":
+            segs = path[1:].split("/", self.maxsplit)
+            values: list[object] = []
+            hit = find(self.root, segs, 0, len(segs), method, values)
+            if hit is not None:
+                result: Found[Any] = hit.result(segs, values)
+                return result
+        if method == "WEBSOCKET":
+            return NOT_FOUND
+        if by_method is not None:
+            allowed = by_method.get(None)
+            if allowed is not None:
+                return allowed  # type: ignore[no-any-return]
+        if segs:
+            values = []
+            hit = find(self.root, segs, 0, len(segs), None, values)
+            if isinstance(hit, MethodNotAllowed):
+                return hit
+            if isinstance(hit, Entry):
+                return hit.result(segs, values)
+        return NOT_FOUND
+
+    def match(self, method: str, path: str) -> Found[Any] | MethodNotAllowed | NotFound:
+        """Return the match for ``method`` and ``path`` in this table (no slash redirects)."""
+        by_method = self.static.get(path)
+        if by_method is not None:
+            hit = by_method.get(method)
+            if hit is not None:
+                return hit  # type: ignore[no-any-return]
+        return self.slow_match(method, path, by_method)
+
+
+def _static_result(entry: Any) -> Any:
+    if isinstance(entry, Entry):
+        assert entry.found is not None
+        return entry.found
+    return entry
