@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from lette_fp import App, Request, Response, get, json, post, stream, text
-
 from benchmarks.apps.common import (
     DECOY_BODY,
     MESSAGE,
@@ -20,6 +18,7 @@ from benchmarks.apps.common import (
     ItemStruct,
     decoy_routes,
 )
+from lette_fp import App, Request, Response, get, json, post, stream, text
 
 
 def plaintext(req: Request) -> Response:

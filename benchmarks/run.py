@@ -1,0 +1,305 @@
+"""Run the lette_fp benchmark suite and write docs/performance.md.
+
+    python benchmarks/run.py            # check, in-process, memory, loopback; writes the doc
+    python benchmarks/run.py --check    # only the correctness check (a few seconds)
+    BENCH_QUICK=1 python benchmarks/run.py   # a 1-2 minute smoke run
+
+``make bench`` runs it in .venv-bench (peers installed, lette_fp editable). Speed is
+reported, never asserted: a framework that fails to import, build or answer correctly
+shows up as a FAILED row or cell and the rest of the run goes on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks import driver, inprocess, loopback, report  # noqa: E402
+from benchmarks.apps import FRAMEWORKS  # noqa: E402
+
+DOC = ROOT / "docs" / "performance.md"
+MEMORY_TARGET_MB = 5.0
+QUICK = dict(repeats=5, batch=0.02, seconds=2.0, rounds=1, warmup=1.0)
+THOROUGH = dict(repeats=25, batch=0.1, seconds=8.0, rounds=2, warmup=2.0)
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    p.add_argument("--check", action="store_true", help="only run the correctness check")
+    p.add_argument("--quick", action="store_true", help="smoke run (same as BENCH_QUICK=1)")
+    p.add_argument(
+        "--frameworks",
+        default=",".join(FRAMEWORKS),
+        help="comma-separated subset of: " + ", ".join(FRAMEWORKS),
+    )
+    p.add_argument("--no-loopback", action="store_true", help="skip uvicorn + wrk")
+    p.add_argument("--no-memory", action="store_true", help="skip the memory measurement")
+    p.add_argument("--no-write", action="store_true", help="print, do not write the doc")
+    return p.parse_args(argv)
+
+
+async def load_and_check(names: list[str]) -> list[driver.Framework]:
+    frameworks = [await driver.load(name, driver.SCENARIOS) for name in names]
+    # BlackSheep sets its logger to INFO when an app is built, then logs every 404.
+    logging.getLogger("blacksheep.server").setLevel(logging.WARNING)
+    for fw in frameworks:
+        await driver.check(fw, driver.SCENARIOS)
+    return frameworks
+
+
+def print_check(frameworks: list[driver.Framework]) -> bool:
+    ok = True
+    for fw in frameworks:
+        if fw.error:
+            print(f"  {report.display(fw.name):18} FAILED: {fw.error}")
+            ok = False
+        elif fw.failures:
+            ok = False
+            print(f"  {report.display(fw.name):18} FAILED {len(fw.failures)} scenario(s):")
+            for key, reason in fw.failures.items():
+                print(f"      {key}: FAILED: {reason}")
+        else:
+            print(f"  {report.display(fw.name):18} ok ({len(driver.SCENARIOS) + 1} answers)")
+    return ok
+
+
+def memory(names: list[str]) -> list[dict[str, object]]:
+    results = []
+    for name in names:
+        proc = subprocess.run(
+            [sys.executable, "-m", "benchmarks.memory", name],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
+        try:
+            results.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+        except (IndexError, ValueError):
+            err = (proc.stderr.strip().splitlines() or ["no output"])[-1][:160]
+            results.append({"framework": name, "error": err})
+    return results
+
+
+def command_line(quick: bool) -> str:
+    return ("BENCH_QUICK=1 " if quick else "") + "make bench"
+
+
+async def in_process(frameworks: list[driver.Framework], cfg: dict[str, float]) -> dict:
+    return await inprocess.measure(frameworks, driver.SCENARIOS, int(cfg["repeats"]), cfg["batch"])
+
+
+def main(argv: list[str]) -> int:
+    args = parse_args(argv)
+    quick = args.quick or os.environ.get("BENCH_QUICK", "") not in ("", "0")
+    cfg = QUICK if quick else THOROUGH
+    names = [n.strip() for n in args.frameworks.split(",") if n.strip()]
+    unknown = [n for n in names if n not in FRAMEWORKS]
+    if unknown:
+        print(f"unknown framework(s): {', '.join(unknown)}", file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+
+    import uvloop
+
+    loop = uvloop.new_event_loop()
+    asyncio.set_event_loop(loop)
+    all_cpus = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {min(all_cpus)})
+    try:
+        print("correctness check (status, content-type, body of every scenario):", flush=True)
+        frameworks = loop.run_until_complete(load_and_check(names))
+        ok = print_check(frameworks)
+        if args.check:
+            return 0 if ok else 1
+        raw = next((fw for fw in frameworks if fw.name == "raw_asgi"), None)
+        if raw is not None and (raw.error or raw.failures):
+            print("the raw ASGI floor itself is broken: not measuring", file=sys.stderr)
+            return 1
+        print(
+            f"in-process: {cfg['repeats']:.0f} repeats, ~{cfg['batch']}s batches, core "
+            f"{min(all_cpus)}",
+            flush=True,
+        )
+        cells = loop.run_until_complete(in_process(frameworks, cfg))
+        for fw in frameworks:
+            loop.run_until_complete(driver.shutdown(fw))
+    finally:
+        os.sched_setaffinity(0, all_cpus)
+        loop.close()
+
+    mem: list[dict[str, object]] = []
+    if not args.no_memory and "lette" in names:
+        print("memory: lette_fp (and the raw floor for reference), S2 in-process", flush=True)
+        mem = memory([n for n in ("raw_asgi", "lette") if n in names])
+
+    lb_cells: dict = {}
+    lb_errors = {fw.name: fw.error for fw in frameworks if fw.error}
+    if not args.no_loopback:
+        if len(all_cpus) < 2:
+            print("loopback: needs 2 cores (server on 0, wrk on 1): skipped", flush=True)
+        else:
+            print(
+                f"loopback: {cfg['rounds']:.0f} round(s), wrk -t1 -c64 -d{cfg['seconds']:g}s",
+                flush=True,
+            )
+            lb_names = [n for n in names if n not in lb_errors]
+            skip = {fw.name: fw.failures for fw in frameworks}
+            lb_cells = loopback.measure(
+                lb_names,
+                driver.LOOPBACK_KEYS,
+                cfg["seconds"],
+                int(cfg["rounds"]),
+                cfg["warmup"],
+                skip,
+            )
+
+    settings = (
+        f"{'quick (BENCH_QUICK=1)' if quick else 'thorough'}: in-process {cfg['repeats']:.0f} "
+        f"repeats of ~{cfg['batch'] * 1000:.0f} ms batches; loopback {cfg['rounds']:.0f} "
+        f"round(s) of wrk -t1 -c64 -d{cfg['seconds']:g}s per scenario"
+    )
+    parts = [
+        "## Results",
+        "",
+        report.environment(command_line(quick), settings),
+        "",
+        "### In-process: µs per request (median), and × the raw ASGI floor",
+        "",
+        "Lower is better. Scenarios are described below; S8/n is S3 with n decoy routes.",
+        "",
+        report.inprocess_table(frameworks, cells),
+    ]
+    if mem:
+        parts += [
+            "",
+            "### Memory: resident set size after in-process S2 requests",
+            "",
+            report.memory_table(mem, MEMORY_TARGET_MB),
+        ]
+    if lb_cells or lb_errors and not args.no_loopback:
+        parts += [
+            "",
+            "### Loopback: requests per second through uvicorn, and × the raw ASGI floor",
+            "",
+            "Higher is better. uvicorn (uvloop, httptools, 1 worker) on core 0, wrk on core 1.",
+            "",
+            report.loopback_table(names, lb_errors, lb_cells, driver.LOOPBACK_KEYS),
+        ]
+    generated = "\n".join(parts) + "\n"
+    print()
+    print(generated)
+    if not args.no_write:
+        report.write_doc(DOC, generated, TEMPLATE)
+        print(f"wrote {DOC.relative_to(ROOT)}")
+    print(f"total {time.perf_counter() - started:.0f}s")
+    return 0
+
+
+TEMPLATE = """\
+# Performance
+
+lette_fp is measured side by side with a hand-written raw ASGI app (the floor) and
+with Starlette, FastAPI, Litestar, BlackSheep and Falcon, every run on the same machine
+in the same session. Numbers are only comparable within one run. Nothing here is a
+test: speed is measured and written down, never asserted.
+
+Rerun everything (creates `.venv-bench` with the peers and lette_fp installed editable,
+installs `wrk` with apt-get if missing, writes this file):
+
+    make bench                  # thorough, about 15 minutes on 2 cores
+    BENCH_QUICK=1 make bench    # a 1-2 minute smoke run
+    .venv-bench/bin/python benchmarks/run.py --check   # only the correctness check
+
+`benchmarks/run.py --help` lists the other switches (a subset of frameworks, no
+loopback, no write).
+
+## Scenarios
+
+Every framework implements each scenario the fastest way its own docs recommend; the
+code is in `benchmarks/apps/<framework>.py`. A correctness check runs first: every app
+must give the same status, content type (media type) and body (JSON compared parsed)
+for every scenario, and a 404 for an unknown path. A framework or scenario that fails
+is shown as FAILED with the reason and is not measured.
+
+| | request | answer |
+|---|---|---|
+| S1 | `GET /plaintext` | `Hello, World!`, text/plain |
+| S2 | `GET /json` | `{"message": "Hello, World!"}` |
+| S3 | `GET /users/4242`, route `/users/{id:int}` declared after 50 decoy routes | `{"id": 4242}` |
+| S4 | `GET /echo?q=abc` with `x-token: t` | `{"q": "abc", "token": "t"}` |
+| S5 | `POST /items`, a ~1 KB JSON document | decoded into a typed value (msgspec Struct, pydantic model or dataclass), encoded back |
+| S6 | `GET /mw/json` | S2 behind three pass-through middleware |
+| S7 | `GET /stream` | 100 × 1 KB chunks from an async generator |
+| S8/n | S3 with n = 10, 100, 1,000 decoys | a separate app instance per n |
+
+The decoys are `/d<i>/items` (static) and `/d<i>/items/{id:int}` (parameterised),
+alternating, declared before `/users/{id:int}` and after the other scenario routes, so
+S1, S2, S4-S7 do not pay for them in routers that try routes in order.
+
+Typed values and middleware, per framework:
+
+- raw ASGI: msgspec Struct; three ASGI wrapper functions around the /mw/json handler.
+- lette_fp: msgspec Struct (the typed handler form where the App accepts it, else
+  `await req.read()` + `req.json(Item)`); three `Handler -> Handler` middleware attached
+  to the /mw/json route only.
+- Starlette: dataclass built from `await request.json()`; three pure ASGI middleware on
+  the /mw/json `Route` (Starlette recommends pure ASGI over `BaseHTTPMiddleware`).
+- FastAPI: pydantic models and return annotations (FastAPI serialises through pydantic);
+  middleware is app-wide in FastAPI, so S6 runs on a separate app with three pure ASGI
+  middleware added by `app.add_middleware`.
+- Litestar: msgspec Struct; three `ASGIMiddleware` on the /mw/json handler.
+- BlackSheep: `FromJSON[dataclass]`; S6 on a separate app with three app-wide
+  `async def (request, handler)` middleware.
+- Falcon: dataclass from `await req.get_media()`; Falcon middleware is a component with
+  `process_request`/`process_response` rather than a wrapper, so S6 runs on a separate
+  app with three pass-through components.
+
+## How it is measured
+
+- **In-process.** Each app's ASGI callable is driven directly by a minimal server
+  stand-in (`benchmarks/driver.py`) on uvloop, in one process pinned to one core: a
+  fresh scope per request with the headers a real client sends (host, user-agent,
+  accept, accept-encoding, connection; content-type and content-length for the POST),
+  a `receive` that yields the body once and then blocks until the response is complete
+  (as uvicorn's does), and a `send` that keeps the status. Apps get their lifespan
+  startup first. Each cell is calibrated to a fixed batch duration; then, repeat after
+  repeat, the frameworks run round-robin per scenario (the first one rotates), so drift
+  hits all equally. The figure is the median over repeats of the time per request; the
+  ratio is to the raw ASGI app in the same scenario. The heap is frozen (`gc.freeze`)
+  before timing so no framework pays to scan another's objects. The driver's own cost
+  is inside every figure, the floor's included.
+- **Memory.** A fresh process serves S2 in-process; resident memory (VmRSS, after
+  `gc.collect()`) is read after 10,000 and after 200,000 requests. The target for
+  lette_fp is a growth within 5 MB.
+- **Loopback.** uvicorn (`--loop uvloop --http httptools`, one worker, `--no-access-log`,
+  `--log-level warning`, bound to 127.0.0.1) pinned to core 0 with `taskset`, `wrk -t1
+  -c64` pinned to core 1 (`benchmarks/post_items.lua` for S5). Each server is probed once
+  per scenario, warmed up, measured, then terminated. With 2 cores the client and
+  server each own one, so the figures are bound by the single server core.
+
+## What the time goes to
+
+This section is for the framework engineers to extend with findings from profiling
+(`python -m cProfile`, `py-spy`) of the in-process scenarios. Write down only what a
+profile or a measured change showed, with the run it came from.
+
+- The ratio to the raw floor is the framework's own cost per request: everything the
+  raw app does (one dict lookup, one msgspec encode, two `send` calls) is in the floor.
+- Nothing has been profiled yet.
+"""
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
