@@ -261,6 +261,7 @@ async def load(name: str, scenarios: tuple[Scenario, ...]) -> Framework:
     except BaseException as exc:  # noqa: BLE001 - a broken framework is a table row
         fw.error = f"import failed: {short(exc)}"
         return fw
+    fw.failures.update(getattr(fw.module, "MISSING", {}))
     needed = {sc.instance for sc in scenarios} | {("app", 50)}
     for kind, decoys in sorted(needed):
         try:

