@@ -59,6 +59,9 @@ def environment(command: str, settings: str) -> str:
             f"- Date: {now}",
             f"- Machine: {cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}",
             f"- Python: {platform.python_implementation()} {platform.python_version()}",
+            "- Load average when the report was written (1/5/15 min): "
+            + " / ".join(f"{x:.2f}" for x in os.getloadavg())
+            + " (other work on the machine skews every figure)",
             f"- Versions: {', '.join(versions)}, {wrk_version}",
             f"- Settings: {settings}",
             f"- Rerun: `{command}`",
@@ -118,6 +121,10 @@ def loopback_table(
     notes = Footnotes()
     rows = ["| framework | " + " | ".join(keys) + " |", "|---|" + "---:|" * len(keys)]
     for name in names:
+        row = [cells.get((name, k)) for k in keys]
+        reasons = {c.error for c in row if c is not None and not c.samples}
+        if name not in errors and len(reasons) == 1 and None not in reasons and None not in row:
+            errors = {**errors, name: reasons.pop()}  # the server itself failed: one reason
         if name in errors:
             rows.append(f"| {display(name)} | FAILED: {errors[name]} |" + " |" * (len(keys) - 1))
             continue
