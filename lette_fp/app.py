@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from types import MappingProxyType
 from typing import Any
@@ -96,7 +96,7 @@ class App:
         return compose(handler, list(middleware))
 
     def _prepare_app(self, mount: Any, middleware: Sequence[Middleware]) -> Handler:
-        target = mount.target
+        target = mount.app
 
         async def delegate(req: Request) -> Response:
             return Response(200, (), Delegate(target, req.root_path, req.path_params))
@@ -173,7 +173,7 @@ class App:
         return MappingProxyType(dict(scope_state)) if scope_state else EMPTY_MAPPING
 
 
-Handler2 = Callable[[Request, Exception], Any]
+Handler2 = Callable[[Request, Exception], Awaitable[Response]]
 
 
 def _adapt_exception_handler(fn: ExceptionHandler) -> Handler2:

@@ -83,7 +83,7 @@ def _bound(fn: AnyHandler, extractors: Sequence[tuple[str, Extractor]]) -> Handl
         kwargs = {}
         for key, extract in extractors:
             req, kwargs[key] = await extract(req)
-        result = fn(req, **kwargs)  # type: ignore[call-arg]
+        result = fn(req, **kwargs)
         if fn_is_async:
             result = await result
         return await interpret(result)

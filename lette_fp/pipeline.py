@@ -8,8 +8,9 @@ import inspect
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
-from returns.io import IOResult, unsafe_perform_io
+from returns.io import IOResult
 from returns.result import Failure, Result, Success
+from returns.unsafe import unsafe_perform_io
 
 from lette_fp.http.errors import HTTPError
 from lette_fp.http.request import Request
@@ -29,7 +30,7 @@ def is_async_callable(obj: Any) -> bool:
     """Return True when calling `obj` returns a coroutine (functions, partials, `async __call__`)."""
     while isinstance(obj, functools.partial):
         obj = obj.func
-    return inspect.iscoroutinefunction(obj) or inspect.iscoroutinefunction(getattr(obj, "__call__", None))
+    return inspect.iscoroutinefunction(obj) or (callable(obj) and inspect.iscoroutinefunction(type(obj).__call__))
 
 
 async def interpret(result: Any) -> Response:
@@ -45,7 +46,7 @@ async def interpret(result: Any) -> Response:
         if inspect.isawaitable(result):
             result = await result
         elif isinstance(result, IOResult):
-            result = unsafe_perform_io(result)
+            result = unsafe_perform_io(result)  # type: ignore[arg-type]
         elif isinstance(result, Result):
             if isinstance(result, Success):
                 result = result.unwrap()

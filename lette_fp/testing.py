@@ -151,6 +151,7 @@ class _Runner:
     @contextlib.asynccontextmanager
     async def running(self) -> AsyncIterator[_Runner]:
         """Run lifespan startup, keep a task group for streaming exchanges, then shut down."""
+        failure: str | None = None
         async with anyio.create_task_group() as group:
             self.group = group
             send_in, self._lifespan_in = anyio.create_memory_object_stream[Message](math.inf)
@@ -160,18 +161,20 @@ class _Runner:
             await send_in.send({"type": "lifespan.startup"})
             reply = await recv_out.receive()
             if reply["type"] == "lifespan.startup.failed":
-                group.cancel_scope.cancel()
-                raise RuntimeError(f"lifespan startup failed: {reply.get('message', '')}")
-            try:
-                yield self
-            finally:
-                await send_in.send({"type": "lifespan.shutdown"})
-                with anyio.move_on_after(10):
-                    reply = await recv_out.receive()
-                group.cancel_scope.cancel()
-                self.group = None
-            if reply["type"] == "lifespan.shutdown.failed":
-                raise RuntimeError(f"lifespan shutdown failed: {reply.get('message', '')}")
+                failure = f"lifespan startup failed: {reply.get('message', '')}"
+            else:
+                try:
+                    yield self
+                finally:
+                    await send_in.send({"type": "lifespan.shutdown"})
+                    with anyio.move_on_after(10):
+                        reply = await recv_out.receive()
+                    if reply["type"] == "lifespan.shutdown.failed":
+                        failure = f"lifespan shutdown failed: {reply.get('message', '')}"
+            group.cancel_scope.cancel()
+            self.group = None
+        if failure is not None:
+            raise RuntimeError(failure)
 
     async def _lifespan(self, scope: dict[str, Any]) -> None:
         with contextlib.suppress(anyio.EndOfStream, anyio.ClosedResourceError):
@@ -265,7 +268,8 @@ class TestClient(httpx.Client):
         self.backend: dict[str, Any] = {"backend": backend, "backend_options": backend_options or {}}
         self.portal: anyio.from_thread.BlockingPortal | None = None
         self._stack: contextlib.ExitStack | None = None
-        super().__init__(base_url=base_url, transport=_SyncTransport(self), follow_redirects=True, **kwargs)
+        kwargs.setdefault("follow_redirects", True)
+        super().__init__(base_url=base_url, transport=_SyncTransport(self), **kwargs)
 
     @property
     def app_state(self) -> MutableMapping[str, Any]:
@@ -315,7 +319,8 @@ class AsyncTestClient(httpx.AsyncClient):
     ) -> None:
         self.runner = _Runner(app, raise_server_exceptions, root_path, client)
         self._context: Any = None
-        super().__init__(base_url=base_url, transport=_AsyncTransport(self.runner), follow_redirects=True, **kwargs)
+        kwargs.setdefault("follow_redirects", True)
+        super().__init__(base_url=base_url, transport=_AsyncTransport(self.runner), **kwargs)
 
     async def __aenter__(self) -> AsyncTestClient:
         self._context = self.runner.running()

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Awaitable, Callable, MutableMapping
-from typing import Any
+from typing import Any, cast
 
 import anyio
 import anyio.to_thread
@@ -64,14 +65,14 @@ async def run_background(resp: Response) -> None:
             if is_async_callable(task.fn):
                 await task.fn(*task.args, **task.kwargs)
             else:
-                await anyio.to_thread.run_sync(lambda t=task: t.fn(*t.args, **t.kwargs))
+                await anyio.to_thread.run_sync(functools.partial(task.fn, *task.args, **task.kwargs))
         except Exception:
             logger.exception("background task %r failed", getattr(task.fn, "__name__", task.fn))
 
 
 async def send_stream(resp: Response, scope: Scope, receive: Receive, send: Send) -> None:
     """Send a Stream body chunk by chunk (no Content-Length); str chunks are encoded as UTF-8."""
-    body: Stream = resp.body
+    body = cast(Stream, resp.body)
     await send({"type": "http.response.start", "status": resp.status, "headers": resp.headers})
     if scope["method"] != "HEAD":
         async for chunk in body.chunks:
@@ -83,7 +84,7 @@ async def send_stream(resp: Response, scope: Scope, receive: Receive, send: Send
 
 async def send_delegate(resp: Response, scope: Scope, receive: Receive, send: Send) -> None:
     """Hand the exchange to a mounted ASGI app, adding the response's headers to its own."""
-    body: Delegate = resp.body
+    body = cast(Delegate, resp.body)
     child = {**scope, "root_path": body.root_path, "path_params": dict(body.params)}
     extra = resp.headers
     if extra:

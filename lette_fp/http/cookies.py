@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import format_datetime
 from typing import Literal
 from urllib.parse import quote
@@ -79,7 +79,7 @@ def _http_date(expires: datetime | str | int) -> str:
     if isinstance(expires, str):
         return expires
     if isinstance(expires, int):
-        expires = datetime.fromtimestamp(datetime.now(timezone.utc).timestamp() + expires, timezone.utc)
+        expires = datetime.fromtimestamp(datetime.now(UTC).timestamp() + expires, UTC)
     if expires.tzinfo is None:
-        expires = expires.replace(tzinfo=timezone.utc)
-    return format_datetime(expires.astimezone(timezone.utc), usegmt=True)
+        expires = expires.replace(tzinfo=UTC)
+    return format_datetime(expires.astimezone(UTC), usegmt=True)

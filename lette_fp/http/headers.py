@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from typing import overload
+from typing import Any, TypeVar, overload
+
+_T = TypeVar("_T")
 
 RawHeaders = tuple[tuple[bytes, bytes], ...]
 
@@ -52,13 +54,13 @@ class Headers(Mapping[str, str]):
         return self._lookup()[name.lower()][0]
 
     @overload
-    def get(self, name: str) -> str | None: ...
+    def get(self, name: str, /) -> str | None: ...
     @overload
-    def get(self, name: str, default: str) -> str: ...
+    def get(self, name: str, default: str, /) -> str: ...
     @overload
-    def get(self, name: str, default: None) -> str | None: ...
+    def get(self, name: str, default: _T, /) -> str | _T: ...
 
-    def get(self, name: str, default: str | None = None) -> str | None:
+    def get(self, name: str, default: Any = None, /) -> Any:
         """Return the first value of header `name` (any case), or `default`."""
         values = self._lookup().get(name.lower())
         return values[0] if values else default

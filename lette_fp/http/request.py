@@ -168,7 +168,7 @@ class Request(msgspec.Struct, frozen=True):
         return decode_json(self.bytes(), type)
 
     @property
-    def session(self) -> Mapping[str, Any]:
+    def session(self) -> Any:
         """The session mapping set by the `sessions` middleware."""
         return _required(self.attrs, "session", "sessions")
 

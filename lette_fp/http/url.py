@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from typing import overload
-from urllib.parse import parse_qsl, quote, urlencode
+from typing import Any, TypeVar, overload
+from urllib.parse import quote, unquote_to_bytes, urlencode
 
 import msgspec
 
 from lette_fp.http.errors import HTTPError
+
+_T = TypeVar("_T")
 
 MAX_QUERY_FIELDS = 2000
 """The most `name=value` pairs a query string may hold; more is a 400."""
@@ -83,24 +85,27 @@ class QueryParams(Mapping[str, str]):
         raw = query.encode("latin-1") if isinstance(query, str) else query
         if not raw:
             return cls()
-        if raw.count(b"&") + raw.count(b";") >= max_fields:
-            pairs = [p for p in re.split(rb"[&;]", raw) if p]
-            if len(pairs) > max_fields:
-                raise HTTPError(400, f"Too many query parameters (limit {max_fields})")
-        pairs_b = parse_qsl(raw, keep_blank_values=True)
-        return cls([(k.decode("utf-8", "replace"), v.decode("utf-8", "replace")) for k, v in pairs_b])
+        chunks = raw.split(b"&")
+        if len(chunks) > max_fields and sum(1 for c in chunks if c) > max_fields:
+            raise HTTPError(400, f"Too many query parameters (limit {max_fields})")
+        items = []
+        for chunk in chunks:
+            if chunk:
+                key, _, value = chunk.partition(b"=")
+                items.append((_decode(key), _decode(value)))
+        return cls(items)
 
     def __getitem__(self, key: str) -> str:
         return self._first[key]
 
     @overload
-    def get(self, key: str) -> str | None: ...
+    def get(self, key: str, /) -> str | None: ...
     @overload
-    def get(self, key: str, default: str) -> str: ...
+    def get(self, key: str, default: str, /) -> str: ...
     @overload
-    def get(self, key: str, default: None) -> str | None: ...
+    def get(self, key: str, default: _T, /) -> str | _T: ...
 
-    def get(self, key: str, default: str | None = None) -> str | None:
+    def get(self, key: str, default: Any = None, /) -> Any:
         """Return the first value of `key`, or `default`."""
         return self._first.get(key, default)
 
@@ -133,3 +138,9 @@ class QueryParams(Mapping[str, str]):
         return super().__eq__(other)
 
     __hash__ = None  # type: ignore[assignment]
+
+
+def _decode(part: bytes) -> str:
+    if b"%" in part or b"+" in part:
+        part = unquote_to_bytes(part.replace(b"+", b" "))
+    return part.decode("utf-8", "replace")

@@ -1,0 +1,264 @@
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+import msgspec
+import pytest
+from returns.result import Failure, Success
+
+from lette_fp import (
+    App,
+    HTTPError,
+    Request,
+    Response,
+    delete,
+    get,
+    json,
+    mount,
+    on_response,
+    post,
+    route,
+    text,
+)
+from lette_fp.binding import HandlerSignatureError
+from lette_fp.testing import AsyncTestClient, TestClient
+
+
+def hello(req: Request) -> Response:
+    return json({"hello": "world"})
+
+
+async def user(req: Request) -> Response:
+    return json({"id": req.path_params["id"]})
+
+
+app = App(routes=[get("/", hello), get("/users/{id:int}", user, name="user")])
+
+
+def test_the_readme_app() -> None:
+    client = TestClient(app)
+    assert client.get("/").json() == {"hello": "world"}
+    resp = client.get("/users/42")
+    assert resp.json() == {"id": 42}
+    assert resp.headers["content-length"] == str(len(resp.content))
+    assert resp.headers["content-type"] == "application/json"
+    assert app.url_path_for("user", id=7) == "/users/7"
+
+
+def test_head_is_answered_with_get_headers_and_no_body() -> None:
+    resp = TestClient(app).head("/users/1")
+    assert resp.status_code == 200
+    assert resp.content == b""
+    assert resp.headers["content-length"] == str(len(b'{"id":1}'))
+
+
+def test_404_405_and_options() -> None:
+    api = App(routes=[get("/items", hello), post("/items", hello), delete("/other", hello)])
+    client = TestClient(api)
+    missing = client.get("/nope")
+    assert missing.status_code == 404
+    assert missing.json() == {"detail": "Not Found"}
+    wrong = client.put("/items")
+    assert wrong.status_code == 405
+    assert wrong.headers["allow"] == "GET, HEAD, POST"
+    options = client.options("/items")
+    assert options.status_code == 204
+    assert options.headers["allow"] == "GET, HEAD, OPTIONS, POST"
+
+
+def test_trailing_slash_redirect_keeps_query_and_can_be_turned_off() -> None:
+    api = App(routes=[get("/x", hello), get("/y/", hello)])
+    client = TestClient(api, follow_redirects=False)
+    resp = client.get("/x/?a=1")
+    assert resp.status_code == 307
+    assert resp.headers["location"] == "/x?a=1"
+    assert client.get("/y").headers["location"] == "/y/"
+    strict = TestClient(App(routes=[get("/x", hello)], redirect_slashes=False), follow_redirects=False)
+    assert strict.get("/x/").status_code == 404
+
+
+def test_http_error_and_exception_handlers() -> None:
+    class Conflict(Exception):
+        pass
+
+    class SubConflict(Conflict):
+        pass
+
+    def teapot(req: Request) -> Response:
+        raise HTTPError(418, "short and stout", headers={"x-tea": "earl grey"})
+
+    def conflict(req: Request) -> Response:
+        raise SubConflict("taken")
+
+    def gone(req: Request) -> Response:
+        raise HTTPError(404)
+
+    def on_conflict(req: Request, exc: Exception) -> Response:
+        return text(f"conflict: {exc}", status=409)
+
+    def on_404(req: Request, exc: Exception) -> Response:
+        return text("custom not found", status=404)
+
+    api = App(
+        routes=[get("/tea", teapot), get("/conflict", conflict), get("/gone", gone)],
+        exception_handlers={Conflict: on_conflict, 404: on_404},
+    )
+    client = TestClient(api)
+    tea = client.get("/tea")
+    assert (tea.status_code, tea.json(), tea.headers["x-tea"]) == (418, {"detail": "short and stout"}, "earl grey")
+    assert client.get("/conflict").text == "conflict: taken"
+    assert client.get("/gone").text == "custom not found"
+    assert client.get("/unknown").text == "custom not found"
+
+
+def test_returns_containers_from_handlers() -> None:
+    def ok(req: Request) -> Success[Response]:
+        return Success(text("fine"))
+
+    def fail(req: Request) -> Failure[HTTPError]:
+        return Failure(HTTPError(403, "nope"))
+
+    client = TestClient(App(routes=[get("/ok", ok), get("/fail", fail)]))
+    assert client.get("/ok").text == "fine"
+    denied = client.get("/fail")
+    assert (denied.status_code, denied.json()) == (403, {"detail": "nope"})
+
+
+def boom(req: Request) -> Response:
+    raise RuntimeError("secret database password")
+
+
+def test_unhandled_exception_is_a_bare_500_logged_once(caplog: pytest.LogCaptureFixture) -> None:
+    client = TestClient(App(routes=[get("/boom", boom)]), raise_server_exceptions=False)
+    with caplog.at_level(logging.ERROR, logger="lette_fp"):
+        resp = client.get("/boom")
+    assert resp.status_code == 500
+    assert resp.text == "Internal Server Error"
+    assert "secret" not in resp.text
+    assert [r for r in caplog.records if r.exc_info and "secret" in str(r.exc_info[1])].__len__() == 1
+
+
+def test_test_client_raises_server_exceptions_by_default() -> None:
+    with pytest.raises(RuntimeError, match="secret"):
+        TestClient(App(routes=[get("/boom", boom)])).get("/boom")
+
+
+def test_debug_page_by_accept() -> None:
+    client = TestClient(App(routes=[get("/boom", boom)], debug=True), raise_server_exceptions=False)
+    page = client.get("/boom", headers={"accept": "text/html"})
+    assert page.status_code == 500 and "<pre>" in page.text and "RuntimeError" in page.text
+    plain = client.get("/boom", headers={"accept": "text/plain"})
+    assert plain.headers["content-type"].startswith("text/plain") and "Traceback" in plain.text
+
+
+def test_middleware_order_and_per_route_middleware() -> None:
+    def tag(name: str):  # type: ignore[no-untyped-def]
+        return on_response(lambda req, resp: resp.add_header("x-trail", name))
+
+    api = App(
+        routes=[
+            get("/a", hello, middleware=[tag("route")]),
+            mount("/m", [get("/b", hello, middleware=[tag("route")])], middleware=[tag("mount")]),
+        ],
+        middleware=[tag("outer"), tag("inner")],
+    )
+    client = TestClient(api)
+    assert client.get("/a").headers.get_list("x-trail") == ["route", "inner", "outer"]
+    assert client.get("/m/b").headers.get_list("x-trail") == ["route", "mount", "inner", "outer"]
+
+
+def test_path_params_bind_by_name_and_unresolvable_params_fail_at_build() -> None:
+    def show(req: Request, id: int) -> Response:
+        return json({"id": id, "type": type(id).__name__})
+
+    assert TestClient(App(routes=[get("/s/{id:int}", show)])).get("/s/5").json() == {"id": 5, "type": "int"}
+
+    def broken(req: Request, nothing: object) -> Response:
+        return text("")
+
+    with pytest.raises(HandlerSignatureError, match="broken.*nothing"):
+        App(routes=[get("/b", broken)])
+
+
+class Config(msgspec.Struct):
+    greeting: str
+
+
+def test_lifespan_state_is_read_only_request_state() -> None:
+    events: list[str] = []
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: App) -> AsyncIterator[dict[str, object]]:
+        events.append("start")
+        yield {"config": Config("hi")}
+        events.append("stop")
+
+    def greet(req: Request) -> Response:
+        with pytest.raises(TypeError):
+            req.state["config"] = None  # type: ignore[index]
+        return text(req.state["config"].greeting)
+
+    api = App(routes=[get("/", greet)], lifespan=lifespan)
+    with TestClient(api) as client:
+        assert events == ["start"]
+        assert client.get("/").text == "hi"
+    assert events == ["start", "stop"]
+
+
+def test_failing_startup_refuses_to_start() -> None:
+    @contextlib.asynccontextmanager
+    async def lifespan(app: App) -> AsyncIterator[None]:
+        raise RuntimeError("no database")
+        yield
+
+    with pytest.raises(RuntimeError, match="no database"), TestClient(App(lifespan=lifespan)):
+        pass
+
+
+def test_mounting_an_asgi_app_grows_root_path() -> None:
+    async def raw_app(scope, receive, send):  # type: ignore[no-untyped-def]
+        body = f"{scope['root_path']}|{scope['path']}".encode()
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})
+        await send({"type": "http.response.body", "body": body})
+
+    api = App(routes=[mount("/sub", raw_app)], middleware=[on_response(lambda r, s: s.with_header("x-app", "1"))])
+    client = TestClient(api)
+    assert client.get("/sub/a/b").text == "/sub|/sub/a/b"
+    assert client.get("/sub").status_code == 200
+    assert client.get("/sub/a").headers["x-app"] == "1"
+    assert client.get("/suba").status_code == 404
+
+
+def test_mounting_a_starlette_app() -> None:
+    from starlette.applications import Starlette
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+
+    async def star(request):  # type: ignore[no-untyped-def]
+        return PlainTextResponse(f"starlette {request.path_params['n']} {request.url.path}")
+
+    api = App(routes=[mount("/star", Starlette(routes=[Route("/n/{n}", star)]))])
+    assert TestClient(api).get("/star/n/3").text == "starlette 3 /star/n/3"
+
+
+def test_nested_apps_and_url_for() -> None:
+    def link(req: Request) -> Response:
+        return text(str(req.url_for("user", id=9)))
+
+    api = App(routes=[get("/link", link), get("/users/{id:int}", user, name="user"), route("/any", hello, methods=["GET", "PUT"])])
+    client = TestClient(api)
+    assert client.get("/link").text == "http://testserver/users/9"
+    assert client.put("/any").status_code == 200
+
+
+@pytest.mark.parametrize("client_kind", ["sync-asyncio", "sync-trio"])
+def test_sync_client_on_both_backends(client_kind: str) -> None:
+    backend = client_kind.split("-")[1]
+    with TestClient(app, backend=backend) as client:
+        assert client.get("/users/3").json() == {"id": 3}
+
+
+async def test_async_client() -> None:
+    async with AsyncTestClient(app) as client:
+        assert (await client.get("/users/3")).json() == {"id": 3}
+    assert (await AsyncTestClient(app).get("/")).json() == {"hello": "world"}
