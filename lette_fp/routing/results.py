@@ -1,6 +1,9 @@
 """What ``Router.match`` returns: ``Found``, ``MethodNotAllowed``, ``RedirectSlash`` or
-``NOT_FOUND``. Plain slotted classes (cheap to build, usable with ``match``/``case``);
-treat them as immutable: results for static paths are built once and shared.
+``NOT_FOUND``. Frozen msgspec Structs (built in C, ~70 ns; usable with ``match``/``case``).
+
+``Found`` is not tracked by the garbage collector (``gc=False``, half the cost to build):
+it must not end up in a reference cycle, which holds as long as its ``params`` are only
+read. Results for static paths are built once and shared between requests.
 """
 
 from __future__ import annotations
@@ -9,74 +12,33 @@ from collections.abc import Mapping
 from enum import Enum
 from typing import Generic, TypeAlias, TypeVar
 
+import msgspec
+
 E = TypeVar("E")
 
 
-class Found(Generic[E]):
+class Found(msgspec.Struct, Generic[E], frozen=True, gc=False):
     """A match: the prepared ``endpoint``, converted ``params`` and the mount ``prefix``.
 
-    ``params`` is shared between requests for static paths: read it, never mutate it.
-    ``prefix`` is the part of the path consumed by enclosing mounts ("" when none).
+    ``params`` may be shared between requests: read it, never mutate it. ``prefix`` is
+    the part of the path consumed by enclosing mounts ("" when none).
     """
 
-    __slots__ = ("endpoint", "params", "prefix")
-    __match_args__ = ("endpoint", "params", "prefix")
-
-    def __init__(self, endpoint: E, params: Mapping[str, object], prefix: str) -> None:
-        self.endpoint = endpoint
-        self.params = params
-        self.prefix = prefix
-
-    def __eq__(self, other: object) -> bool:
-        return (
-            isinstance(other, Found)
-            and self.endpoint == other.endpoint
-            and self.params == other.params
-            and self.prefix == other.prefix
-        )
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        return f"Found({self.endpoint!r}, {dict(self.params)!r}, {self.prefix!r})"
+    endpoint: E
+    params: Mapping[str, object]
+    prefix: str
 
 
-class MethodNotAllowed:
+class MethodNotAllowed(msgspec.Struct, frozen=True):
     """The path matched but not for this method; ``allow`` is the sorted allowed methods."""
 
-    __slots__ = ("allow",)
-    __match_args__ = ("allow",)
-
-    def __init__(self, allow: tuple[str, ...]) -> None:
-        self.allow = allow
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, MethodNotAllowed) and self.allow == other.allow
-
-    def __hash__(self) -> int:
-        return hash(self.allow)
-
-    def __repr__(self) -> str:
-        return f"MethodNotAllowed({self.allow!r})"
+    allow: tuple[str, ...]
 
 
-class RedirectSlash:
+class RedirectSlash(msgspec.Struct, frozen=True):
     """Nothing matched, but ``path`` (the same path with its trailing slash toggled) would."""
 
-    __slots__ = ("path",)
-    __match_args__ = ("path",)
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, RedirectSlash) and self.path == other.path
-
-    def __hash__(self) -> int:
-        return hash(self.path)
-
-    def __repr__(self) -> str:
-        return f"RedirectSlash({self.path!r})"
+    path: str
 
 
 class NotFound(Enum):

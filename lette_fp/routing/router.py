@@ -19,8 +19,9 @@ Precedence, for one path:
    sorted methods of the first path match. HEAD is answered by GET unless declared.
    "WEBSOCKET" matches only websocket routes and app mounts, never causes a 405, and
    websocket-only paths are NOT_FOUND for HTTP methods.
-5. Still nothing: if ``redirect_slashes`` and the path with its trailing slash toggled
-   would match the same method (Found or 405), ``RedirectSlash``; else ``NOT_FOUND``.
+5. Still nothing: if ``redirect_slashes``, the method is not "WEBSOCKET" and the path
+   with its trailing slash toggled (added; or removed, except for "/") would match some
+   HTTP method, ``RedirectSlash``; else ``NOT_FOUND``.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from .conflicts import check
 from .errors import NoMatchFound
 from .flatten import Leaf, flatten
 from .patterns import HostPattern, normalize_host
-from .results import NOT_FOUND, E, Found, Match, MethodNotAllowed, NotFound, RedirectSlash
+from .results import NOT_FOUND, E, Found, Match, NotFound, RedirectSlash
 from .routes import Mount, Route, RouteLike
 from .table import PathTable
 from .urls import Reverse, reverse
@@ -49,7 +50,15 @@ class Router(Generic[E]):
     ``Found`` carries. Conflicts are checked before anything is prepared.
     """
 
-    __slots__ = ("_default", "_hosts", "_redirect_slashes", "_reverse", "_static", "needs_host")
+    __slots__ = (
+        "_default",
+        "_find",
+        "_hosts",
+        "_redirect_slashes",
+        "_reverse",
+        "_static",
+        "needs_host",
+    )
 
     def __init__(
         self,
@@ -77,6 +86,7 @@ class Router(Generic[E]):
         )
         self._default = PathTable(groups.get(None, (None, []))[1])
         self._static = self._default.static
+        self._find = self._default.find
         self._redirect_slashes = redirect_slashes
         self._reverse: dict[str, Reverse] = {
             leaf.full_name: reverse(leaf) for leaf in flat.leaves if leaf.full_name
@@ -97,44 +107,46 @@ class Router(Generic[E]):
             hit = by_method.get(method)
             if hit is not None:
                 return hit  # type: ignore[no-any-return]
-        result = self._default.slow_match(method, path, by_method)
+        elif self._find is not None:
+            found = self._find(path, method)
+            if found is not None:
+                return found
+        result = self._default.slow_match(method, path, by_method, by_method is None)
         if result is NOT_FOUND and self._redirect_slashes and method != "WEBSOCKET":
-            return self._redirect(method, path, None)
+            return self._redirect(path, None)
         return result
 
     def _match_with_hosts(self, method: str, path: str, host: str) -> Match[E]:
-        result = self._plain(method, path, host)
+        name = normalize_host(host)
+        for pattern, table in self._hosts:
+            host_params = pattern.match(name)
+            if host_params is None:
+                continue
+            result = table.match(method, path)
+            if result is NOT_FOUND:
+                continue
+            if isinstance(result, Found) and host_params:
+                return Found(result.endpoint, {**host_params, **result.params}, result.prefix)
+            return result
+        result = self._default.match(method, path)
         if result is NOT_FOUND and self._redirect_slashes and method != "WEBSOCKET":
-            return self._redirect(method, path, host)
+            return self._redirect(path, name)
         return result
 
-    def _plain(
-        self, method: str, path: str, host: str | None
-    ) -> Found[E] | MethodNotAllowed | NotFound:
-        if host is not None and self._hosts:
-            name = normalize_host(host)
-            for pattern, table in self._hosts:
-                host_params = pattern.match(name)
-                if host_params is None:
-                    continue
-                result = table.match(method, path)
-                if result is NOT_FOUND:
-                    continue
-                if isinstance(result, Found) and host_params:
-                    return Found(result.endpoint, {**host_params, **result.params}, result.prefix)
-                return result
-        return self._default.match(method, path)
-
-    def _redirect(self, method: str, path: str, host: str | None) -> Match[E]:
+    def _redirect(self, path: str, host: str | None) -> RedirectSlash | NotFound:
         if path.endswith("/"):
             if path == "/":
                 return NOT_FOUND
             toggled = path[:-1]
         else:
             toggled = path + "/"
-        if self._plain(method, toggled, host) is NOT_FOUND:
-            return NOT_FOUND
-        return RedirectSlash(toggled)
+        if self._default.matches_any(toggled):
+            return RedirectSlash(toggled)
+        if host is not None:
+            for pattern, table in self._hosts:
+                if pattern.match(host) is not None and table.matches_any(toggled):
+                    return RedirectSlash(toggled)
+        return NOT_FOUND
 
     def url_path_for(self, name: str, /, **params: object) -> str:
         """Return the path of the route or app mount called ``name`` with ``params``.

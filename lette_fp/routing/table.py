@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from .codegen import Find, compile_trie
 from .flatten import Leaf
 from .patterns import PathPattern
 from .results import NOT_FOUND, Found, MethodNotAllowed, NotFound
-from .trie import Entry, Node, Slot, find
+from .trie import Entry, Node, Slot
 
 
 def _path_of(pattern: PathPattern) -> str:
@@ -26,7 +27,7 @@ class PathTable:
     maps a path to the ``Found`` of an app mounted exactly there.
     """
 
-    __slots__ = ("maxsplit", "root", "static", "static_any")
+    __slots__ = ("find", "root", "source", "static", "static_any")
 
     def __init__(self, leaves: Iterable[tuple[Leaf, Any]]) -> None:
         self.root = Node()
@@ -57,38 +58,46 @@ class PathTable:
             for path, slot in static_slots.items()
             if slot.any is not None
         }
-        self.maxsplit = self.root.depth()
+        self.find: Find | None = None
+        self.source = ""
+        if self.root.static or self.root.edges:
+            self.find, self.source = compile_trie(self.root)
 
     def slow_match(
-        self, method: str, path: str, by_method: dict[str | None, Any] | None
+        self, method: str, path: str, by_method: dict[str | None, Any] | None, tried: bool
     ) -> Found[Any] | MethodNotAllowed | NotFound:
-        """Match after the static fast path missed; ``by_method`` is the static hit, if any."""
+        """Match after the fast path missed.
+
+        ``by_method`` is the static dict's entry for the path, if any; ``tried`` says the
+        trie was already searched for ``method`` in vain.
+        """
         if by_method is not None:
             any_found = self.static_any.get(path)
             if any_found is not None:
                 return any_found
-        segs: list[str] = []
-        if (self.root.static or self.root.edges) and path[:1] == "/":
-            segs = path[1:].split("/", self.maxsplit)
-            values: list[object] = []
-            hit = find(self.root, segs, 0, len(segs), method, values)
+        find = self.find
+        if find is not None and not tried:
+            hit = find(path, method)
             if hit is not None:
-                result: Found[Any] = hit.result(segs, values)
-                return result
+                return hit
         if method == "WEBSOCKET":
             return NOT_FOUND
         if by_method is not None:
             allowed = by_method.get(None)
             if allowed is not None:
                 return allowed  # type: ignore[no-any-return]
-        if segs:
-            values = []
-            hit = find(self.root, segs, 0, len(segs), None, values)
-            if isinstance(hit, MethodNotAllowed):
+        if find is not None:
+            hit = find(path, None)
+            if hit is not None:
                 return hit
-            if isinstance(hit, Entry):
-                return hit.result(segs, values)
         return NOT_FOUND
+
+    def matches_any(self, path: str) -> bool:
+        """Return True when some route or app here answers ``path`` for some HTTP method."""
+        by_method = self.static.get(path)
+        if by_method is not None and (None in by_method or path in self.static_any):
+            return True
+        return self.find is not None and self.find(path, None) is not None
 
     def match(self, method: str, path: str) -> Found[Any] | MethodNotAllowed | NotFound:
         """Return the match for ``method`` and ``path`` in this table (no slash redirects)."""
@@ -97,7 +106,7 @@ class PathTable:
             hit = by_method.get(method)
             if hit is not None:
                 return hit  # type: ignore[no-any-return]
-        return self.slow_match(method, path, by_method)
+        return self.slow_match(method, path, by_method, False)
 
 
 def _static_result(entry: Any) -> Any:

@@ -1,11 +1,8 @@
-"""The segment trie for patterns with params, and the backtracking search over it.
+"""The segment trie for patterns with params (``codegen`` turns it into a function).
 
 Each node has a dict of literal children, a list of param edges in the order they were
-first declared, and optionally an ``end`` (a ``Slot``) for patterns ending there. The
-search tries the literal child first, then each edge in order, and backtracks when a
-branch fails deeper, so the first slot it accepts is the highest-precedence match.
-Work per request grows with the depth of the path and the branching met on the way,
-not with the number of routes.
+first declared, and optionally an ``end`` (a ``Slot``) for patterns ending there.
+Patterns equal but for their param names share every node and their slot.
 """
 
 from __future__ import annotations
@@ -15,7 +12,7 @@ from re import Pattern
 from typing import Any
 
 from .converters import MISS, Converter
-from .patterns import LITERAL, MIXED, PARAM, REST, Segment
+from .patterns import LITERAL, Segment
 from .results import Found, MethodNotAllowed
 
 
@@ -36,19 +33,6 @@ class Entry:
         self.prefix = prefix
         self.depth = depth
         self.found = Found(endpoint, {}, prefix) if not names and prefix is not None else None
-
-    def result(self, segments: list[str], values: list[object]) -> Found[Any]:
-        """Return the ``Found`` for the values captured while matching ``segments``."""
-        found = self.found
-        if found is not None:
-            return found
-        prefix = self.prefix
-        if prefix is None:
-            prefix = "/" + "/".join(segments[: self.depth])
-        names = self.names
-        if len(names) == 1:
-            return Found(self.endpoint, {names[0]: values[0]}, prefix)
-        return Found(self.endpoint, dict(zip(names, values, strict=False)), prefix)
 
 
 class Slot:
@@ -87,7 +71,7 @@ class Edge:
         self.groups: tuple[tuple[str, Converter], ...] = segment.groups
         self.child = Node()
 
-    def parse_many(self, text: str) -> list[object] | None:
+    def parse_many(self, text: str) -> tuple[object, ...] | None:
         """Return the converted values of a mixed segment, or None if it does not match."""
         assert self.regex is not None
         found = self.regex.fullmatch(text)
@@ -99,7 +83,7 @@ class Edge:
             if value is MISS:
                 return None
             values.append(value)
-        return values
+        return tuple(values)
 
 
 class Node:
@@ -151,46 +135,3 @@ class Node:
         below += [e.child.depth() for e in self.edges]
         return 1 + max(below) if below else 0
 
-
-def find(
-    node: Node, segs: list[str], i: int, n: int, method: str | None, values: list[object]
-) -> Any:
-    """Return the first entry (in precedence order) for ``method`` on ``segs[i:]``, or None.
-
-    Captured values are appended to ``values``. With method None, return the first
-    slot's ``MethodNotAllowed`` instead.
-    """
-    if i == n:
-        end = node.end
-        if end is None:
-            return None
-        return end.methods.get(method, end.any)
-    static = node.static
-    if static is not None:
-        child = static.get(segs[i])
-        if child is not None:
-            hit = find(child, segs, i + 1, n, method, values)
-            if hit is not None:
-                return hit
-    for edge in node.edges:
-        kind = edge.kind
-        mark = len(values)
-        if kind == PARAM:
-            value = edge.parse(segs[i])
-            if value is MISS:
-                continue
-            values.append(value)
-            hit = find(edge.child, segs, i + 1, n, method, values)
-        elif kind == REST:
-            values.append("/".join(segs[i:]) if i + 1 < n else segs[i])
-            hit = find(edge.child, segs, n, n, method, values)
-        else:
-            many = edge.parse_many(segs[i] if kind == MIXED else "/".join(segs[i:]))
-            if many is None:
-                continue
-            values.extend(many)
-            hit = find(edge.child, segs, i + 1 if kind == MIXED else n, n, method, values)
-        if hit is not None:
-            return hit
-        del values[mark:]
-    return None
