@@ -18,6 +18,10 @@ def raw_headers(headers: Mapping[str, str] | Iterable[tuple[str | bytes, str | b
     return tuple((_latin1(k).lower(), _latin1(v)) for k, v in pairs)
 
 
+def _key(name: str) -> bytes:
+    return name.lower().encode("latin-1", "replace")
+
+
 def _latin1(value: str | bytes) -> bytes:
     return value if isinstance(value, bytes) else value.encode("latin-1")
 
@@ -51,7 +55,10 @@ class Headers(Mapping[str, str]):
         return index
 
     def __getitem__(self, name: str) -> str:
-        return self._lookup()[name.lower()][0]
+        value = self.get(name)
+        if value is None:
+            raise KeyError(name)
+        return value
 
     @overload
     def get(self, name: str, /) -> str | None: ...
@@ -62,15 +69,22 @@ class Headers(Mapping[str, str]):
 
     def get(self, name: str, default: Any = None, /) -> Any:
         """Return the first value of header `name` (any case), or `default`."""
-        values = self._lookup().get(name.lower())
-        return values[0] if values else default
+        key = _key(name)
+        for raw_name, value in self._raw:
+            if raw_name == key:
+                return value.decode("latin-1")
+        return default
 
     def getall(self, name: str) -> list[str]:
         """Return every value of header `name` in the order received (empty when absent)."""
-        return list(self._lookup().get(name.lower(), ()))
+        key = _key(name)
+        return [value.decode("latin-1") for raw_name, value in self._raw if raw_name == key]
 
     def __contains__(self, name: object) -> bool:
-        return isinstance(name, str) and name.lower() in self._lookup()
+        if not isinstance(name, str):
+            return False
+        key = _key(name)
+        return any(raw_name == key for raw_name, _ in self._raw)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._lookup())
