@@ -8,7 +8,7 @@ in declaration order, which is the order that breaks ties in matching.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .patterns import EMPTY, REST_SEGMENT, HostPattern, PathPattern
@@ -105,7 +105,7 @@ class _Flattener:
         _check_host_names(host, full)
         root_alias = (prefix,) if item.path == "/" and prefix.segments else ()
         self.add(
-            source=item,
+            source=replace(item, full_path=full.source) if prefix.segments else item,
             full_name=_join(names, item.name),
             middleware=middleware + item.middleware,
             host=host,

@@ -44,7 +44,7 @@ class Router(Generic[E]):
     """Routes compiled for matching and url building (built once, immutable after).
 
     ``prepare(route, middleware, full_name)`` is called once per route, in declaration
-    order, with the middleware of the enclosing mounts and hosts (outermost first) then the
+    order (``route.full_path`` then includes the enclosing mount prefixes), with the middleware of the enclosing mounts and hosts (outermost first) then the
     route's own; ``prepare_app(mount, middleware)`` likewise for each app mount (a host
     whose target is an app counts as a mount at ""). What they return is the endpoint a
     ``Found`` carries. Conflicts are checked before anything is prepared.
@@ -57,7 +57,7 @@ class Router(Generic[E]):
         "_redirect_slashes",
         "_reverse",
         "_static",
-        "needs_host",
+        "has_hosts",
     )
 
     def __init__(
@@ -91,7 +91,7 @@ class Router(Generic[E]):
         self._reverse: dict[str, Reverse] = {
             leaf.full_name: reverse(leaf) for leaf in flat.leaves if leaf.full_name
         }
-        self.needs_host: bool = bool(self._hosts)
+        self.has_hosts: bool = bool(self._hosts)
         """True when some route is under a host: only then does ``match`` use ``host``."""
 
     def match(self, method: str, path: str, host: str | None = None) -> Match[E]:

@@ -22,7 +22,11 @@ WEBSOCKET = "WEBSOCKET"
 
 @dataclass(frozen=True, slots=True)
 class Route:
-    """One handler at one path for some methods (or for websockets, method "WEBSOCKET")."""
+    """One handler at one path for some methods (or for websockets, method "WEBSOCKET").
+
+    ``full_path`` is ``path`` with the enclosing mount prefixes in front: the router
+    fills it in when it flattens mounts, so ``prepare`` sees it; it defaults to ``path``.
+    """
 
     path: str
     handler: Any
@@ -31,10 +35,13 @@ class Route:
     middleware: tuple[Any, ...] = ()
     options: PMap[str, Any] = field(default_factory=lambda: pmap({}))
     kind: Literal["http", "websocket"] = "http"
+    full_path: str = ""
     pattern: PathPattern = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "pattern", parse_path(self.path))
+        if not self.full_path:
+            object.__setattr__(self, "full_path", self.path)
         if not self.methods:
             raise ValueError(f"route {self.path!r} has no methods")
         if self.kind == "websocket" and self.methods != (WEBSOCKET,):
