@@ -83,7 +83,7 @@ def _int_to_string(value: Any) -> str:
 
 
 def _float_to_string(value: Any) -> str:
-    number = float(value)
+    number = float(value) + 0.0
     if number < 0 or number != number or number in (float("inf"), float("-inf")):
         raise ValueError(f"float {number!r} cannot be a path parameter")
     return format(Decimal(repr(number)), "f")
