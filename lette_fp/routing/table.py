@@ -11,13 +11,8 @@ from typing import Any
 
 from .codegen import Find, compile_trie
 from .flatten import Leaf
-from .patterns import PathPattern
 from .results import NOT_FOUND, Found, MethodNotAllowed, NotFound
 from .trie import Entry, Node, Slot
-
-
-def _path_of(pattern: PathPattern) -> str:
-    return "/" + "/".join("".join(map(str, s.parts)) for s in pattern.segments)
 
 
 class PathTable:
@@ -37,7 +32,7 @@ class PathTable:
             depth = len(leaf.prefix.segments)
             for pattern in leaf.patterns:
                 if pattern.is_static:
-                    slot = static_slots.setdefault(_path_of(pattern), Slot())
+                    slot = static_slots.setdefault(pattern.source, Slot())
                 else:
                     slot = self.root.insert(pattern.segments)
                 named = leaf.prefix if leaf.methods is None else pattern
