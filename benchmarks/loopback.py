@@ -1,10 +1,11 @@
 """Loopback measurement: uvicorn on core 0, wrk on core 1, over 127.0.0.1.
 
-For each framework: start ``uvicorn --factory benchmarks.apps.<name>:make_app`` (uvloop,
-httptools, one worker, no access log) pinned with ``taskset -c 0``, wait until the port
-accepts, check each scenario answers 200 once, warm up, then run
-``wrk -t1 -c64 -d<N>s`` pinned with ``taskset -c 1`` per scenario; the server is
-terminated afterwards. Rounds repeat the whole thing; a cell is the median of rounds.
+Every framework gets a ``uvicorn --factory benchmarks.apps.<name>:make_app`` (uvloop,
+httptools, one worker, no access log, 127.0.0.1) pinned with ``taskset -c 0``. Once its
+port accepts, each scenario is probed for a 200 and warmed up. Then, round after round,
+``wrk -t1 -c64 -d<N>s`` pinned with ``taskset -c 1`` runs each scenario against each
+framework in turn. A cell is the median of its rounds. All servers are terminated at
+the end.
 """
 
 from __future__ import annotations
@@ -135,23 +136,25 @@ def measure(
     skip: dict[str, dict[str, str]],
     progress: bool = True,
 ) -> dict[tuple[str, str], Cell]:
-    """``skip[name][key]`` holds reasons from the correctness check; those cells are not run."""
+    """``skip[name][key]`` holds reasons from the correctness check; those cells are not run.
+
+    All servers are started first (idle ones cost nothing on core 0), each is probed and
+    warmed up once per scenario, then every round runs each scenario against every
+    framework in turn (the first framework rotates per round), so drift on the machine
+    hits all frameworks alike; the servers are terminated at the end."""
     scenarios = [sc for sc in SCENARIOS if sc.key in keys]
     cells = {(n, sc.key): Cell() for n in names for sc in scenarios}
+    for name in names:
+        for key, reason in skip.get(name, {}).items():
+            if (name, key) in cells:
+                cells[(name, key)].error = reason
+    servers: dict[str, tuple[subprocess.Popen[bytes], int]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         body_file = os.path.join(tmp, "item.json")
         Path(body_file).write_bytes(ITEM_BYTES)
-        for r in range(rounds):
-            k = r % len(names) if names else 0
-            for name in names[k:] + names[:k]:
-                todo = [
-                    sc
-                    for sc in scenarios
-                    if not cells[(name, sc.key)].error and sc.key not in skip.get(name, {})
-                ]
-                for sc in scenarios:
-                    if sc.key in skip.get(name, {}):
-                        cells[(name, sc.key)].error = skip[name][sc.key]
+        try:
+            for name in names:
+                todo = [sc for sc in scenarios if not cells[(name, sc.key)].error]
                 if not todo:
                     continue
                 log = Path(tmp) / f"{name}.log"
@@ -161,27 +164,36 @@ def measure(
                     wait_for_port(port, proc)
                     for sc in todo:
                         probe(port, sc)
-                    if warmup > 0:
-                        wrk(port, todo[0], warmup, body_file)
+                        if warmup > 0:
+                            wrk(port, sc, warmup, body_file)
+                    servers[name] = (proc, port)
+                except Exception as exc:  # noqa: BLE001
+                    stop(proc)
+                    lines = (
+                        log.read_text(errors="replace").strip().splitlines() if log.exists() else []
+                    )
+                    reason = f"{exc}" + (f" ({lines[-1][:160]})" if lines else "")
                     for sc in todo:
+                        cells[(name, sc.key)].error = reason[:240]
+            if progress:
+                print(f"  loopback: {len(servers)} server(s) up and warm", flush=True)
+            live = [n for n in names if n in servers]
+            for r in range(rounds):
+                for sc in scenarios:
+                    k = r % len(live) if live else 0
+                    for name in live[k:] + live[:k]:
                         cell = cells[(name, sc.key)]
+                        if cell.error:
+                            continue
                         try:
-                            rps, notes = wrk(port, sc, seconds, body_file)
+                            rps, notes = wrk(servers[name][1], sc, seconds, body_file)
                             cell.samples.append(rps)
                             cell.notes += notes
                         except Exception as exc:  # noqa: BLE001
                             cell.error = str(exc)[:160]
-                except Exception as exc:  # noqa: BLE001
-                    tail = (
-                        log.read_text(errors="replace").strip().splitlines()[-1:]
-                        if log.exists()
-                        else []
-                    )
-                    reason = f"{exc}" + (f" ({tail[0][:100]})" if tail else "")
-                    for sc in todo:
-                        cells[(name, sc.key)].error = reason[:200]
-                finally:
-                    stop(proc)
                 if progress:
-                    print(f"  loopback: round {r + 1}/{rounds}, {name} done", flush=True)
+                    print(f"  loopback: round {r + 1}/{rounds} done", flush=True)
+        finally:
+            for proc, _ in servers.values():
+                stop(proc)
     return cells

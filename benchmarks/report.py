@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import platform
 import subprocess
+import time
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,7 @@ def display(name: str) -> str:
     return NAMES.get(name, name)
 
 
-def environment(command: str, settings: str) -> str:
+def environment(command: str, settings: str, background: float) -> str:
     cpu = "unknown"
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -54,19 +55,48 @@ def environment(command: str, settings: str) -> str:
     except (OSError, subprocess.TimeoutExpired):
         wrk_version = "wrk (not found)"
     now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    return "\n".join(
+    busy = background > 0.10
+    warning = (
         [
+            "",
+            "**The machine was busy with other work during this run: treat the figures, "
+            "above all the loopback ones, as rough.**",
+            "",
+        ]
+        if busy
+        else []
+    )
+    return "\n".join(
+        warning
+        + [
             f"- Date: {now}",
             f"- Machine: {cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}",
             f"- Python: {platform.python_implementation()} {platform.python_version()}",
-            "- Load average when the report was written (1/5/15 min): "
-            + " / ".join(f"{x:.2f}" for x in os.getloadavg())
-            + " (other work on the machine skews every figure)",
+            f"- Background CPU use just before the run (other processes): {background:.0%} "
+            "of all cores (it skews the figures, the loopback ones most)",
             f"- Versions: {', '.join(versions)}, {wrk_version}",
             f"- Settings: {settings}",
             f"- Rerun: `{command}`",
         ]
     )
+
+
+def background_cpu(seconds: float = 1.0) -> float:
+    """Fraction of all cores busy over ``seconds`` while this process sleeps."""
+
+    def sample() -> tuple[int, int]:
+        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+        return sum(fields), idle
+
+    try:
+        total0, idle0 = sample()
+        time.sleep(seconds)
+        total1, idle1 = sample()
+    except (OSError, ValueError, IndexError):
+        return float("nan")
+    total = total1 - total0
+    return 1 - (idle1 - idle0) / total if total else float("nan")
 
 
 def _fmt_us(v: float) -> str:

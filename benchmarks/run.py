@@ -30,8 +30,8 @@ from benchmarks.apps import FRAMEWORKS  # noqa: E402
 
 DOC = ROOT / "docs" / "performance.md"
 MEMORY_TARGET_MB = 5.0
-QUICK = dict(repeats=5, batch=0.02, seconds=2.0, rounds=1, warmup=1.0)
-THOROUGH = dict(repeats=25, batch=0.1, seconds=8.0, rounds=2, warmup=2.0)
+QUICK = dict(repeats=5, batch=0.02, seconds=1.0, rounds=3, warmup=0.0)
+THOROUGH = dict(repeats=25, batch=0.1, seconds=3.0, rounds=5, warmup=1.0)
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -110,6 +110,8 @@ def main(argv: list[str]) -> int:
         print(f"unknown framework(s): {', '.join(unknown)}", file=sys.stderr)
         return 2
     started = time.perf_counter()
+    background = report.background_cpu()
+    print(f"background CPU use (other processes): {background:.0%} of all cores", flush=True)
 
     import uvloop
 
@@ -173,7 +175,7 @@ def main(argv: list[str]) -> int:
     parts = [
         "## Results",
         "",
-        report.environment(command_line(quick), settings),
+        report.environment(command_line(quick), settings, background),
         "",
         "### In-process: µs per request (median), and × the raw ASGI floor",
         "",
@@ -290,9 +292,12 @@ Typed values and middleware, per framework:
   lette_fp is a growth within 5 MB.
 - **Loopback.** uvicorn (`--loop uvloop --http httptools`, one worker, `--no-access-log`,
   `--log-level warning`, bound to 127.0.0.1) pinned to core 0 with `taskset`, `wrk -t1
-  -c64` pinned to core 1 (`benchmarks/post_items.lua` for S5). Each server is probed once
-  per scenario, warmed up, measured, then terminated. With 2 cores the client and
-  server each own one, so the figures are bound by the single server core.
+  -c64` pinned to core 1 (`benchmarks/post_items.lua` for S5). All servers are started
+  first (an idle server costs nothing); each is probed once per scenario and warmed up
+  (1 s per scenario, none in the quick run). Then, round after round, each scenario
+  runs against each framework in turn, the first framework rotating, and a cell is the
+  median of its rounds. With 2 cores the client and the server each own one, so the
+  figures are bound by the single server core.
 
 ## What the time goes to
 
