@@ -230,6 +230,8 @@ installs `wrk` with apt-get if missing, writes this file):
 `benchmarks/run.py --help` lists the other switches (a subset of frameworks, no
 loopback, no write).
 
+@@GENERATED@@
+
 ## Scenarios
 
 Every framework implements each scenario the fastest way its own docs recommend; the
@@ -308,7 +310,7 @@ profile or a measured change showed, with the run it came from.
 - The ratio to the raw floor is the framework's own cost per request: everything the
   raw app does (one dict lookup, one msgspec encode, two `send` calls) is in the floor.
 - Nothing has been profiled yet.
-"""
+""".replace("@@GENERATED@@", f"{report.BEGIN}\n{report.END}")
 
 
 if __name__ == "__main__":
