@@ -156,7 +156,7 @@ def build(specs: list[Spec]) -> Router[Any]:
 
 
 def sort_key(spec: Spec, specs: list[Spec]) -> tuple[tuple[int, ...], ...]:
-    key = []
+    key: list[tuple[int, ...]] = []
     shape = spec.shape()
     for j, seg in enumerate(spec.segs):
         if not seg.params:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from lette_fp.routing import get, host, mount, websocket
+from lette_fp.routing import Route, get, host, mount, websocket
 from lette_fp.routing.flatten import flatten
 
 
@@ -21,7 +21,7 @@ def test_leaves_carry_prefix_names_middleware_and_aliases() -> None:
     assert [p.source for p in index.patterns] == ["/users/", "/users"]
     assert index.full_name == "users:index"
     assert index.middleware == ("m", "r")
-    assert index.source.full_path == "/users/"
+    assert isinstance(index.source, Route) and index.source.full_path == "/users/"
     assert index.prefix.source == "/users"
     assert ws.full_name is None
     assert ws.methods == ("WEBSOCKET",)
