@@ -11,8 +11,9 @@ from lette_fp import App, Request, Response, UploadFile, empty, post
 from tests.drive import drive
 
 # Names and file names: any text but what HTML5 form encoding escapes (`"`, control characters),
-# which a server can't tell apart from the escape itself; file names also without `\`.
-names = st.text(st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters='"'), max_size=12)
+# which a server can't tell apart from the escape itself, and `\` (python-multipart's
+# Content-Disposition parser mis-splits a quoted value ending in an escaped backslash).
+names = st.text(st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters='"\\'), max_size=12)
 filenames = st.text(
     st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters='"\\'), min_size=1, max_size=12
 )
