@@ -1,6 +1,8 @@
 """lette_fp: a functional ASGI web framework. Pure handlers over immutable requests; responses are data."""
 
+from lette_fp import body_params as body_params  # registers the JSON-body and FormData resolvers
 from lette_fp.app import App
+from lette_fp.forms import FormData, UploadFile
 from lette_fp.http.errors import HTTPError
 from lette_fp.http.request import Request
 from lette_fp.http.response import Response, empty, html, json, raw, redirect, text
@@ -20,6 +22,7 @@ from lette_fp.routing import (
 
 __all__ = [
     "App",
+    "FormData",
     "HTTPError",
     "Handler",
     "Middleware",
@@ -43,4 +46,5 @@ __all__ = [
     "register_converter",
     "route",
     "text",
+    "UploadFile",
 ]

@@ -88,12 +88,11 @@ class App:
 
     def _prepare(self, route: Any, middleware: Sequence[Middleware], full_name: str | None) -> Handler:
         names = frozenset(_PARAM.findall(getattr(route, "full_path", None) or route.path))
-        handler = bind(route.handler, names)
+        handler = compose(bind(route.handler, names), list(middleware))
         options = getattr(route, "options", None) or EMPTY_MAPPING
-        limit = options.get("max_body_size", None)
-        if limit is not None:
-            handler = _with_body_limit(handler, limit)
-        return compose(handler, list(middleware))
+        if "max_body_size" in options:
+            handler = _with_body_limit(handler, options["max_body_size"])
+        return handler
 
     def _prepare_app(self, mount: Any, middleware: Sequence[Middleware]) -> Handler:
         target = mount.app
@@ -183,7 +182,7 @@ def _adapt_exception_handler(fn: ExceptionHandler) -> Handler2:
     return handler
 
 
-def _with_body_limit(handler: Handler, limit: int) -> Handler:
+def _with_body_limit(handler: Handler, limit: int | None) -> Handler:
     async def limited(req: Request) -> Response:
         body = req.body
         with_limit = getattr(body, "with_limit", None)

@@ -2,39 +2,52 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
-from typing import Any
+from typing import Any, TypeVar
 
+from lette_fp.http.entities import BodyParser
 from lette_fp.http.errors import ClientDisconnected, HTTPError
 
 Receive = Callable[[], Awaitable[dict[str, Any]]]
+T = TypeVar("T")
+
+logger = logging.getLogger("lette_fp.error")
+
+_UNPARSED: Any = object()
 
 
-class _Shared:
-    __slots__ = ("receive", "data", "streamed")
+class BodyState:
+    """What every copy of one request's body shares: the read bytes, whether the stream was
+    consumed, what `consume` parsed, and the cleanups to run when the response is done."""
+
+    __slots__ = ("receive", "data", "streamed", "parsed", "cleanups")
 
     def __init__(self, receive: Receive) -> None:
         self.receive = receive
         self.data: bytes | None = None
         self.streamed = False
+        self.parsed: Any = _UNPARSED
+        self.cleanups: list[Callable[[], object]] | None = None
 
 
 class Incoming:
     """A request's body as the server delivers it. `read()` buffers it (once: every copy of the
-    request shares the result); `stream()` yields it unbuffered. Past `limit` bytes: HTTPError 413,
-    without reading the rest; a declared `Content-Length` over the limit is refused before reading."""
+    request shares the result); `stream()` yields it unbuffered; `consume(parse)` streams it into a
+    parser once, within the limit. Past `limit` bytes: HTTPError 413, without reading the rest; a
+    declared `Content-Length` over the limit is refused before reading."""
 
-    __slots__ = ("_shared", "_headers", "limit")
+    __slots__ = ("shared", "_headers", "limit")
 
     def __init__(self, receive: Receive, headers: Iterable[tuple[bytes, bytes]], limit: int | None) -> None:
-        self._shared = _Shared(receive)
+        self.shared = BodyState(receive)
         self._headers = headers
         self.limit = limit
 
     def with_limit(self, limit: int | None) -> Incoming:
         """Return the same body with another size limit."""
         other = Incoming.__new__(Incoming)
-        other._shared = self._shared
+        other.shared = self.shared
         other._headers = self._headers
         other.limit = limit
         return other
@@ -51,14 +64,19 @@ class Incoming:
                 if declared > self.limit:
                     raise HTTPError(413, f"Request body over the limit of {self.limit} bytes")
 
+    def _take_stream(self) -> None:
+        shared = self.shared
+        if shared.streamed:
+            raise RuntimeError("the body was already consumed by req.stream() or req.form()")
+        shared.streamed = True
+
     async def read(self) -> bytes:
         """Return the whole body, reading it on the first call (HTTPError 413 past the limit)."""
-        shared = self._shared
+        shared = self.shared
         if shared.data is not None:
             return shared.data
-        if shared.streamed:
-            raise RuntimeError("the body was already consumed by req.stream()")
         self._check_declared_length()
+        self._take_stream()
         chunks: list[bytes] = []
         size = 0
         limit = self.limit
@@ -71,7 +89,6 @@ class Incoming:
             if chunk:
                 size += len(chunk)
                 if limit is not None and size > limit:
-                    shared.streamed = True
                     raise HTTPError(413, f"Request body over the limit of {limit} bytes")
                 chunks.append(chunk)
             if not message.get("more_body", False):
@@ -81,14 +98,12 @@ class Incoming:
 
     async def stream(self) -> AsyncIterator[bytes]:
         """Yield the body as it arrives, without buffering (the read bytes, if already read)."""
-        shared = self._shared
+        shared = self.shared
         if shared.data is not None:
             if shared.data:
                 yield shared.data
             return
-        if shared.streamed:
-            raise RuntimeError("the body stream was already consumed")
-        shared.streamed = True
+        self._take_stream()
         while True:
             message = await shared.receive()
             if message["type"] == "http.disconnect":
@@ -98,3 +113,85 @@ class Incoming:
                 yield chunk
             if not message.get("more_body", False):
                 return
+
+    async def consume(self, parse: BodyParser[T]) -> T:
+        """Run `parse` over the body once, within the limit; every later call (on any copy of the
+        request) returns the first result or raises the first error again."""
+        shared = self.shared
+        if shared.parsed is _UNPARSED:
+            if shared.data is not None:
+                chunks: AsyncIterator[bytes] = _Chunks(None, shared.data, None)
+            else:
+                self._check_declared_length()
+                self._take_stream()
+                chunks = _Chunks(shared.receive, None, self.limit)
+            try:
+                shared.parsed = await parse(chunks, self._close_later)
+            except (HTTPError, ClientDisconnected) as exc:
+                shared.parsed = _Failed(exc)
+                raise
+        parsed = shared.parsed
+        if type(parsed) is _Failed:
+            raise parsed.error
+        return parsed  # type: ignore[no-any-return]
+
+    def _close_later(self, cleanup: Callable[[], object]) -> None:
+        shared = self.shared
+        if shared.cleanups is None:
+            shared.cleanups = []
+        shared.cleanups.append(cleanup)
+
+    def release(self) -> None:
+        """Run the cleanups `consume`'s parser registered (temporary files), each once."""
+        cleanups = self.shared.cleanups
+        self.shared.cleanups = None
+        for cleanup in cleanups or ():
+            try:
+                cleanup()
+            except Exception:
+                logger.exception("closing a request resource failed")
+
+
+class _Failed:
+    __slots__ = ("error",)
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+
+class _Chunks:
+    """The body's chunks as an async iterator: the already read bytes (`receive` None), or ASGI
+    messages counted against `limit` (HTTPError 413 past it)."""
+
+    __slots__ = ("receive", "pending", "limit", "size", "done")
+
+    def __init__(self, receive: Receive | None, data: bytes | None, limit: int | None) -> None:
+        self.receive = receive
+        self.pending = data
+        self.limit = limit
+        self.size = 0
+        self.done = False
+
+    def __aiter__(self) -> _Chunks:
+        return self
+
+    async def __anext__(self) -> bytes:
+        pending = self.pending
+        if pending is not None:
+            self.pending = None
+            if pending:
+                return pending
+        receive = self.receive
+        while receive is not None and not self.done:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                raise ClientDisconnected()
+            self.done = not message.get("more_body", False)
+            chunk: bytes = message.get("body", b"")
+            if chunk:
+                self.size += len(chunk)
+                if self.limit is not None and self.size > self.limit:
+                    self.done = True
+                    raise HTTPError(413, f"Request body over the limit of {self.limit} bytes")
+                return chunk
+        raise StopAsyncIteration

@@ -30,6 +30,7 @@ def make_http(app: App) -> Callable[[Scope, Receive, Send], Awaitable[None]]:
         state = app.state
         if state is None:
             state = app.request_state(scope.get("state"))
+        body = Incoming(receive, headers, limit)
         req = Request(
             scope["method"],
             scope["path"],
@@ -43,7 +44,7 @@ def make_http(app: App) -> Callable[[Scope, Receive, Send], Awaitable[None]]:
             EMPTY_MAPPING,
             state,
             EMPTY_MAPPING,
-            Incoming(receive, headers, limit),
+            body,
             app,
         )
         try:
@@ -57,6 +58,10 @@ def make_http(app: App) -> Callable[[Scope, Receive, Send], Awaitable[None]]:
             if scope.get(RAISE_SERVER_EXCEPTIONS):
                 raise
             return
-        await send_response(resp, scope, receive, send)
+        else:
+            await send_response(resp, scope, receive, send)
+        finally:
+            if body.shared.cleanups is not None:
+                body.release()
 
     return serve_http

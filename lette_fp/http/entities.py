@@ -6,10 +6,18 @@ A request body is `bytes` once read, or a `BodySource` (the unread ASGI stream) 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, AsyncIterator, Mapping
-from typing import Any, Protocol, runtime_checkable
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Mapping
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 import msgspec
+
+_T = TypeVar("_T")
+
+CloseLater = Callable[[Callable[[], object]], None]
+"""Registers a cleanup (closing a temporary file, ...) to run when the response is done."""
+
+BodyParser = Callable[[AsyncIterator[bytes], CloseLater], Awaitable[_T]]
+"""A parser of a request body streamed in chunks (e.g. a multipart form), given a `CloseLater`."""
 
 
 @runtime_checkable
@@ -22,6 +30,12 @@ class BodySource(Protocol):
 
     def stream(self) -> AsyncIterator[bytes]:
         """Yield the body in chunks as they arrive, without buffering it."""
+        ...
+
+    async def consume(self, parse: BodyParser[_T]) -> _T:
+        """Run `parse` over the body's chunks (bounded by the source's limit) once; return its
+        result, the same one on every later call. `parse` may register cleanups to run when the
+        response is done."""
         ...
 
 

@@ -16,6 +16,7 @@ from lette_fp.http.url import URL, QueryParams, split_host
 
 if TYPE_CHECKING:
     from lette_fp.app import App
+    from lette_fp.forms.data import FormData
 
 T = TypeVar("T")
 
@@ -166,6 +167,23 @@ class Request(msgspec.Struct, frozen=True):
         from lette_fp.http.body_errors import decode_json
 
         return decode_json(self.bytes(), type)
+
+    async def form(
+        self, *, max_files: int = 1000, max_fields: int = 1000, max_part_size: int = 1024 * 1024
+    ) -> FormData:
+        """Parse a urlencoded or multipart body and return it as a `FormData` (python-multipart).
+
+        The request itself is unchanged: an unread body is streamed into the parser once and the
+        result is remembered by the body, so `form()` on this request or any copy of it returns the
+        same FormData (`read()`/`stream()` can't follow it); files over 1 MiB go to temporary files
+        that are closed when the response is done. On a read request the bytes are parsed in memory.
+        HTTPError 415 for another Content-Type; 400 for a malformed form or more than `max_files`
+        files, `max_fields` fields, or a field over `max_part_size` bytes; 413 past the body limit.
+        """
+        from lette_fp.forms.limits import FormLimits
+        from lette_fp.forms.parse import read_form
+
+        return await read_form(self, FormLimits(max_files, max_fields, max_part_size))
 
     @property
     def session(self) -> Any:

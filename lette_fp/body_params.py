@@ -1,0 +1,108 @@
+"""Handler parameters filled from the request body, resolved once when the App is built.
+
+A parameter annotated with a type msgspec decodes from a JSON object or array (a Struct,
+dataclass, attrs class, TypedDict, NamedTuple, `list[...]`, `dict[...]`, ... or an Optional of
+one) receives the JSON body decoded into it; a parameter annotated `FormData` receives the parsed
+form. Importing lette_fp registers both resolvers with `lette_fp.binding`.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+import msgspec
+import msgspec.inspect
+
+from lette_fp.binding import Extractor, register_resolver
+from lette_fp.forms.data import FormData
+from lette_fp.http.body_errors import decoder_for, validation_detail
+from lette_fp.http.errors import HTTPError
+from lette_fp.http.request import Request
+
+_STRUCTURED = (
+    msgspec.inspect.StructType,
+    msgspec.inspect.DataclassType,
+    msgspec.inspect.TypedDictType,
+    msgspec.inspect.NamedTupleType,
+    msgspec.inspect.ListType,
+    msgspec.inspect.VarTupleType,
+    msgspec.inspect.TupleType,
+    msgspec.inspect.SetType,
+    msgspec.inspect.FrozenSetType,
+    msgspec.inspect.DictType,
+)
+
+
+def is_json_media_type(content_type: bytes) -> bool:
+    """Return whether a Content-Type value is JSON: `application/json` or `application/*+json`."""
+    media = content_type.split(b";", 1)[0].strip().lower()
+    return media == b"application/json" or (media.startswith(b"application/") and media.endswith(b"+json"))
+
+
+def is_json_body_type(annotation: Any) -> bool:
+    """Return whether `annotation` is a type msgspec decodes from a JSON object or array (or an
+    Optional/union of such types): the annotations that mean "the JSON body"."""
+    try:
+        info = msgspec.inspect.type_info(annotation)
+    except (TypeError, ValueError):
+        return False
+    if isinstance(info, msgspec.inspect.UnionType):
+        members = [t for t in info.types if not isinstance(t, msgspec.inspect.NoneType)]
+        return bool(members) and all(isinstance(t, _STRUCTURED) for t in members)
+    return isinstance(info, _STRUCTURED)
+
+
+def json_body(annotation: Any, default: Any = inspect.Parameter.empty) -> Extractor:
+    """Return an extractor that reads the body and decodes it as JSON into `annotation` with the
+    shared decoder for that type. 415 for a non-JSON Content-Type (none at all is accepted), 400
+    for an empty body without `default` or malformed JSON, 422 for the wrong shape."""
+    decoder = decoder_for(annotation)
+    has_default = default is not inspect.Parameter.empty
+
+    async def extract(req: Request) -> tuple[Request, Any]:
+        for name, value in req.raw_headers:
+            if name == b"content-type":
+                if value != b"application/json" and not is_json_media_type(value):
+                    raise HTTPError(415, "Expected a JSON body (Content-Type: application/json)")
+                break
+        body = req.body
+        if isinstance(body, bytes):
+            data = body
+        else:
+            req = await req.read()
+            data = req.bytes()
+        try:
+            return req, decoder.decode(data)
+        except msgspec.ValidationError as exc:
+            raise HTTPError(422, validation_detail(exc)) from exc
+        except msgspec.DecodeError as exc:
+            if not data:
+                if has_default:
+                    return req, default
+                raise HTTPError(400, "Expected a JSON body; the request body is empty") from exc
+            raise HTTPError(400, f"Malformed JSON: {exc}") from exc
+
+    return extract
+
+
+async def _form(req: Request) -> tuple[Request, Any]:
+    return req, await req.form()
+
+
+def resolve_json_body(param: inspect.Parameter, annotation: Any, path_params: frozenset[str]) -> Extractor | None:
+    """Resolver: a parameter whose annotation is a JSON body type gets the decoded body."""
+    if not is_json_body_type(annotation):
+        return None
+    return json_body(annotation, param.default)
+
+
+def resolve_form(param: inspect.Parameter, annotation: Any, path_params: frozenset[str]) -> Extractor | None:
+    """Resolver: a parameter annotated `FormData` gets `await req.form()` (415 when not a form)."""
+    if isinstance(annotation, type) and issubclass(annotation, FormData):
+        return _form
+    return None
+
+
+register_resolver(resolve_form)
+register_resolver(resolve_json_body)
