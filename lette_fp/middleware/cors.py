@@ -21,6 +21,9 @@ SAFELISTED_HEADERS = frozenset({"accept", "accept-language", "content-language",
 """Request headers a preflight may always name (the Fetch standard's CORS-safelisted names)."""
 
 _TEXT = (b"content-type", b"text/plain; charset=utf-8")
+_SIMPLE_NAMES = frozenset({
+    b"access-control-allow-origin", b"access-control-allow-credentials", b"access-control-expose-headers",
+})
 
 
 class CorsPolicy(msgspec.Struct, frozen=True):
@@ -139,7 +142,9 @@ def cross_origin_response(policy: CorsPolicy, origin: str | None, resp: Response
     depends on the origin, whatever the origin was.
     """
     if origin is not None and policy.allows_origin(origin):
-        resp = resp.with_headers((policy.allow_origin_header(origin), *policy.simple_headers))
+        added = (policy.allow_origin_header(origin), *policy.simple_headers)
+        kept = tuple(pair for pair in resp.headers if pair[0] not in _SIMPLE_NAMES)
+        resp = msgspec.structs.replace(resp, headers=kept + added)
     return add_vary(resp, "Origin") if policy.varies else resp
 
 
