@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
+from types import MappingProxyType
 from typing import Any
 from urllib.parse import quote
 
@@ -18,6 +19,9 @@ from lette_fp.http.entities import Delegate, Stream
 from lette_fp.http.headers import Headers, RawHeaders, raw_headers
 
 HeadersArg = Mapping[str, str] | Iterable[tuple[str | bytes, str | bytes]] | None
+
+NO_ATTRS: Mapping[str, Any] = MappingProxyType({})
+"""The shared empty read-only mapping every response starts with as its `attrs`."""
 
 Entity = bytes | Stream | Delegate | Any
 """A response body: `bytes` (b"" when empty), `Stream`, `File` or `Delegate`."""
@@ -32,12 +36,17 @@ class Task(msgspec.Struct, frozen=True):
 
 
 class Response(msgspec.Struct, frozen=True):
-    """An HTTP response as data. Equal responses compare equal; every change returns a new value."""
+    """An HTTP response as data. Equal responses compare equal; every change returns a new value.
+
+    `attrs` carries values from a handler to the middleware around it (never sent), e.g. the new
+    session set by `with_session`.
+    """
 
     status: int = 200
     headers: RawHeaders = ()
     body: Entity = b""
     background: tuple[Task, ...] = ()
+    attrs: Mapping[str, Any] = NO_ATTRS
 
     def header(self, name: str, default: str | None = None) -> str | None:
         """Return the first value of header `name` (any case), or `default`."""
@@ -111,6 +120,15 @@ class Response(msgspec.Struct, frozen=True):
         """Return a copy that also runs `fn(*args, **kwargs)` after the body is sent (in order)."""
         task = Task(fn, args, kwargs)
         return msgspec.structs.replace(self, background=(*self.background, task))
+
+    def with_attrs(self, **values: Any) -> Response:
+        """Return a copy whose `attrs` also hold `values` (data for the middleware around)."""
+        return msgspec.structs.replace(self, attrs=MappingProxyType({**self.attrs, **values}))
+
+    def with_session(self, session: Mapping[str, Any] | None) -> Response:
+        """Return a copy that asks the `sessions` middleware to store `session` as the new session
+        (a copy is kept); `None` or an empty mapping clears it."""
+        return self.with_attrs(session=None if session is None else MappingProxyType(dict(session)))
 
 
 _encoder = msgspec.json.Encoder()
