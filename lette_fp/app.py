@@ -135,16 +135,22 @@ class App:
     async def _handle_errors(self, req: Request) -> Response:
         try:
             return await self._dispatch(req)
-        except HTTPError as exc:
+        except Exception as exc:
+            resp = await self.handle_exception(req, exc)
+            if resp is None:
+                raise
+            return resp
+
+    async def handle_exception(self, req: Request, exc: Exception) -> Response | None:
+        """Return the answer to `exc` from the exception handlers (by status for an HTTPError,
+        else by the exception's type), the default answer for an HTTPError, or None."""
+        if isinstance(exc, HTTPError):
             handler = self._status_handlers.get(exc.status) or self._lookup_type(exc)
             if handler is None:
                 return http_error_response(req, exc)
             return await handler(req, exc)
-        except Exception as exc:
-            handler = self._lookup_type(exc)
-            if handler is None:
-                raise
-            return await handler(req, exc)
+        handler = self._lookup_type(exc)
+        return None if handler is None else await handler(req, exc)
 
     def _lookup_type(self, exc: BaseException) -> Handler2 | None:
         if not self._type_handlers:

@@ -262,3 +262,17 @@ async def test_async_client() -> None:
     async with AsyncTestClient(app) as client:
         assert (await client.get("/users/3")).json() == {"id": 3}
     assert (await AsyncTestClient(app).get("/")).json() == {"hello": "world"}
+
+
+def test_http_errors_raised_in_app_middleware_keep_their_status() -> None:
+    from lette_fp import on_request
+
+    def deny(req: Request) -> Request:
+        if "x-key" not in req.headers:
+            raise HTTPError(401, "key required", headers={"www-authenticate": "Key"})
+        return req
+
+    client = TestClient(App(routes=[get("/", hello)], middleware=[on_request(deny)]))
+    denied = client.get("/")
+    assert (denied.status_code, denied.json(), denied.headers["www-authenticate"]) == (401, {"detail": "key required"}, "Key")
+    assert client.get("/", headers={"x-key": "k"}).status_code == 200

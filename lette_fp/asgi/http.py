@@ -52,6 +52,10 @@ def make_http(app: App) -> Callable[[Scope, Receive, Send], Awaitable[None]]:
         except ClientDisconnected:
             return
         except Exception as exc:
+            handled = await app.handle_exception(req, exc)
+            if handled is not None:
+                await send_response(handled, scope, receive, send)
+                return
             logger.error("Exception in %s %s", req.method, req.path, exc_info=exc)
             resp = await app.error_response(req, exc)
             await send_response(resp, scope, receive, send)
