@@ -113,7 +113,11 @@ class App:
             params = match.params
             prefix = match.prefix
             if params or prefix:
-                req = req.replace(path_params=params, root_path=root + prefix) if prefix else req.replace(path_params=params)
+                if prefix:
+                    attrs = req.attrs if "app_root_path" in req.attrs else MappingProxyType({**req.attrs, "app_root_path": root})
+                    req = req.replace(path_params=params, root_path=root + prefix, attrs=attrs)
+                else:
+                    req = req.replace(path_params=params)
             return await match.endpoint(req)
         if match is NOT_FOUND:
             raise HTTPError(404)

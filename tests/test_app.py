@@ -251,6 +251,17 @@ def test_nested_apps_and_url_for() -> None:
     assert client.put("/any").status_code == 200
 
 
+def test_url_for_inside_a_mount_of_routes_counts_the_prefix_once() -> None:
+    def link(req: Request) -> Response:
+        return text(f"{req.root_path} {req.url_for('api:user', id=9)} {req.url_for('api:link')}")
+
+    api = App(routes=[mount("/api", [get("/link", link, name="link"), get("/users/{id:int}", user, name="user")], name="api")])
+    assert TestClient(api).get("/api/link").text == "/api http://testserver/api/users/9 http://testserver/api/link"
+    assert TestClient(api, root_path="/proxy").get("/api/link").text == (
+        "/proxy/api http://testserver/proxy/api/users/9 http://testserver/proxy/api/link"
+    )
+
+
 @pytest.mark.parametrize("client_kind", ["sync-asyncio", "sync-trio"])
 def test_sync_client_on_both_backends(client_kind: str) -> None:
     backend = client_kind.split("-")[1]
