@@ -1,0 +1,46 @@
+"""The notes App: routes, the transaction middleware on the API, the lifespan owning the engine,
+and 409 for a title that is already taken."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy.exc import IntegrityError
+
+from examples.notes_api import handlers
+from examples.notes_api.database import database_url, lifespan_for, transaction
+from lette_fp import App, Request, Response, delete, get, html, json, mount, patch, post, put
+
+PAGE = (Path(__file__).parent / "page.html").read_text(encoding="utf-8")
+
+
+def page(req: Request) -> Response:
+    """`GET /`: a small page that lists the notes and adds one, through the JSON API."""
+    return html(PAGE.replace("{{ notes_url }}", req.url_for("notes").path))
+
+
+def conflict(req: Request, exc: Exception) -> Response:
+    """Answer a unique-constraint violation (a title already taken) with 409."""
+    return json({"detail": "A note with this title already exists"}, status=409)
+
+
+def create_app(url: str | None = None, debug: bool = False) -> App:
+    """Return the notes App for database `url` (default: `$DATABASE_URL`, else ./notes.db)."""
+    api = [
+        get("/", handlers.list_notes, name="notes"),
+        post("/", handlers.create_note),
+        post("/import", handlers.import_notes),
+        get("/{id:int}", handlers.show_note, name="note"),
+        put("/{id:int}", handlers.replace_note),
+        patch("/{id:int}", handlers.patch_note),
+        delete("/{id:int}", handlers.delete_note),
+    ]
+    return App(
+        routes=[get("/", page, name="page"), mount("/notes", api, middleware=[transaction])],
+        lifespan=lifespan_for(database_url(url)),
+        exception_handlers={IntegrityError: conflict},
+        debug=debug,
+    )
+
+
+app = create_app()
