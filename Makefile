@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint types pytest clean
+.PHONY: run test lint types pytest docs e2e clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,7 +15,7 @@ run: $(STAMP)
 	$(BIN)/uvicorn examples.showcase.app:app --host 127.0.0.1 --port 8000
 
 lint: $(STAMP)
-	$(BIN)/ruff check lette_fp tests properties examples benchmarks
+	$(BIN)/ruff check lette_fp tests properties examples benchmarks e2e
 
 types: $(STAMP)
 	$(BIN)/mypy --strict lette_fp
@@ -25,8 +25,24 @@ pytest: $(STAMP)
 
 test: lint types pytest
 
+docs: $(STAMP)
+	$(BIN)/mkdocs build --strict --site-dir site
+
+# ---- browser tests (e2e/): Debian's chromium driven by playwright; screenshots in build/screenshots ----
+E2E_STAMP := $(VENV)/.e2e-installed
+
+$(E2E_STAMP): $(STAMP)
+	$(BIN)/python -m pip install -q -e '.[dev,e2e]'
+	touch $(E2E_STAMP)
+
+e2e: $(E2E_STAMP)
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium; }
+	$(BIN)/python -m pytest e2e
+
 clean:
-	rm -rf $(VENV) build .mypy_cache .ruff_cache
+	rm -rf $(VENV) build site .mypy_cache .ruff_cache
 
 # ---- benchmarks (benchmarks/, docs/performance.md): BENCH_QUICK=1 for a smoke run ----
 BENCH_VENV := .venv-bench
