@@ -8,7 +8,6 @@ from typing import Any
 
 import msgspec
 from sqlalchemy import delete, func, insert, select, update
-from sqlalchemy.engine import Row
 
 from examples.notes_api.database import db, notes
 from examples.notes_api.models import Note, NoteIn, NotePatch, Page, PageQuery
@@ -22,7 +21,7 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _note(row: Row[Any]) -> Note:
+def _note(row: Any) -> Note:
     return Note(row.id, row.title, row.body, _aware(row.created_at), _aware(row.updated_at))
 
 

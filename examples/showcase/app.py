@@ -62,7 +62,7 @@ def lifespan_of(apps: Sequence[Any]) -> Any:
 
 def create_app(examples: Sequence[Example] = EXAMPLES) -> App:
     """Return the showcase App for `examples`."""
-    routes = [get("/", landing_page(examples), name="landing")]
+    routes: list[Any] = [get("/", landing_page(examples), name="landing")]
     routes += [mount(f"/{ex.slug}", ex.app, name=ex.slug) for ex in examples]
     return App(routes=routes, lifespan=lifespan_of([ex.app for ex in examples]))
 
