@@ -1,5 +1,6 @@
-"""The handlers: each reads what it needs from the request, talks to its transaction and returns
-a Response value. Errors are raised as HTTPError (404) or come from the decoder (400/422)."""
+"""The handlers: each declares what it needs (path params by name, the JSON body as a typed
+parameter, decoded before the call), talks to its transaction and returns a Response value.
+Errors are raised as HTTPError (404) or come from the decoder (400/415/422)."""
 
 from __future__ import annotations
 
@@ -52,10 +53,8 @@ async def list_notes(req: Request) -> Response:
     return json(Page([_note(r) for r in rows], total, page.limit, page.offset, next_url))
 
 
-async def create_note(req: Request) -> Response:
+async def create_note(req: Request, new: NoteIn) -> Response:
     """`POST /notes`: 201 with the note and its `Location`."""
-    req = await req.read()
-    new = req.json(NoteIn)
     now = datetime.now(UTC)
     row = (
         await db(req).execute(
@@ -66,10 +65,8 @@ async def create_note(req: Request) -> Response:
     return json(note, status=201, headers={"location": str(req.url_for("note", id=note.id))})
 
 
-async def import_notes(req: Request) -> Response:
+async def import_notes(req: Request, batch: list[NoteIn]) -> Response:
     """`POST /notes/import` with a JSON list: all of them are created, or none (one transaction)."""
-    req = await req.read()
-    batch = req.json(list[NoteIn])
     now = datetime.now(UTC)
     created = []
     for new in batch:
@@ -94,17 +91,14 @@ async def _update(req: Request, id: int, changes: dict[str, Any]) -> Response:
     return json(_note(row))
 
 
-async def replace_note(req: Request, id: int) -> Response:
+async def replace_note(req: Request, id: int, new: NoteIn) -> Response:
     """`PUT /notes/{id}`: replace the title and body."""
-    req = await req.read()
-    new = req.json(NoteIn)
     return await _update(req, id, {"title": new.title, "body": new.body})
 
 
-async def patch_note(req: Request, id: int) -> Response:
+async def patch_note(req: Request, id: int, patch: NotePatch) -> Response:
     """`PATCH /notes/{id}`: change only the fields sent."""
-    req = await req.read()
-    return await _update(req, id, req.json(NotePatch).changes())
+    return await _update(req, id, patch.changes())
 
 
 async def delete_note(req: Request, id: int) -> Response:

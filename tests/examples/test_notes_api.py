@@ -64,9 +64,11 @@ def test_missing_notes_are_404_with_a_reason(client: TestClient) -> None:
         assert resp.json() == {"detail": "Note 99 not found"}
 
 
-def test_bad_bodies_are_400_or_422_naming_the_field(client: TestClient) -> None:
+def test_bad_bodies_are_400_415_or_422_naming_the_field(client: TestClient) -> None:
     malformed = client.post("/notes", content=b"{not json", headers={"content-type": "application/json"})
     assert malformed.status_code == 400
+    as_text = client.post("/notes", content=b'{"title": "x"}', headers={"content-type": "text/plain"})
+    assert as_text.status_code == 415
     empty_title = client.post("/notes", json={"title": ""})
     assert empty_title.status_code == 422
     assert empty_title.json()["detail"][0]["loc"] == ["body", "title"]
