@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .converters import INT, MISS, STR
+from .converters import MISS, STR
 from .patterns import MIXED, PARAM, REST, REST_MIXED
 from .results import Found, MethodNotAllowed
 from .trie import Edge, Entry, Node, Slot
@@ -135,12 +135,7 @@ class _Generator:
             lines.append(f"{pad}if {seg}:")
             self.enter(edge.child, depth + 1, [*vals, seg], lines, indent + 1)
         elif edge.kind == PARAM:
-            parse = self.const("P", edge.parse)
-            if edge.parse is INT.parse:
-                fast = f"{seg}.isdigit() and {seg}.isascii() and len({seg}) < 19"
-                lines.append(f"{pad}{var} = int({seg}) if {fast} else {parse}({seg})")
-            else:
-                lines.append(f"{pad}{var} = {parse}({seg})")
+            lines.append(f"{pad}{var} = {self.const('P', edge.parse)}({seg})")
             lines.append(f"{pad}if {var} is not MISS:")
             self.enter(edge.child, depth + 1, [*vals, var], lines, indent + 1)
         elif edge.kind == REST:
