@@ -30,7 +30,7 @@ class Cell:
         return statistics.median(self.samples) * 1e6 if self.samples else None
 
 
-async def _batch(inst: Instance, sc: Scenario, n: int) -> float:
+async def run_batch(inst: Instance, sc: Scenario, n: int) -> float:
     """Time ``n`` requests, one after the other; returns seconds per request."""
     app = inst.app
     make_scope = scope_factory(sc, inst.lifespan.state)
@@ -69,7 +69,7 @@ async def measure(
             try:
                 n = 20
                 while True:
-                    per = await _batch(inst, sc, n)
+                    per = await run_batch(inst, sc, n)
                     if per * n >= batch_seconds / 4 or n >= 1_000_000:
                         break
                     n *= 4
@@ -89,7 +89,7 @@ async def measure(
                     if cell.error or inst is None:
                         continue
                     try:
-                        cell.samples.append(await _batch(inst, sc, cell.batch))
+                        cell.samples.append(await run_batch(inst, sc, cell.batch))
                     except Exception as exc:  # noqa: BLE001
                         cell.error = f"raised {short(exc)}"
             if progress:

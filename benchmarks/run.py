@@ -46,7 +46,36 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--no-loopback", action="store_true", help="skip uvicorn + wrk")
     p.add_argument("--no-memory", action="store_true", help="skip the memory measurement")
     p.add_argument("--no-write", action="store_true", help="print, do not write the doc")
+    p.add_argument(
+        "--profile",
+        metavar="FRAMEWORK:SCENARIO",
+        help="cProfile one in-process cell (e.g. lette:S2) and print the top",
+    )
     return p.parse_args(argv)
+
+
+async def profile(name: str, key: str, requests: int = 20_000) -> int:
+    import cProfile
+    import pstats
+
+    scenario = next((sc for sc in driver.SCENARIOS if sc.key == key), None)
+    if scenario is None:
+        print(f"unknown scenario {key!r}", file=sys.stderr)
+        return 2
+    fw = await driver.load(name, (scenario,))
+    await driver.check(fw, (scenario,))
+    inst = fw.instance_for(scenario)
+    if fw.error or scenario.key in fw.failures or inst is None:
+        print(f"FAILED: {fw.error or fw.failures.get(scenario.key)}", file=sys.stderr)
+        return 1
+    await inprocess.run_batch(inst, scenario, 1000)  # warm
+    prof = cProfile.Profile()
+    prof.enable()
+    await inprocess.run_batch(inst, scenario, requests)
+    prof.disable()
+    pstats.Stats(prof).sort_stats("tottime").print_stats(25)
+    await driver.shutdown(fw)
+    return 0
 
 
 async def load_and_check(names: list[str]) -> list[driver.Framework]:
@@ -109,6 +138,11 @@ def main(argv: list[str]) -> int:
     if unknown:
         print(f"unknown framework(s): {', '.join(unknown)}", file=sys.stderr)
         return 2
+    if args.profile:
+        import uvloop
+
+        name, _, key = args.profile.partition(":")
+        return uvloop.run(profile(name, key))
     started = time.perf_counter()
     background = report.background_cpu()
     print(f"background CPU use (other processes): {background:.0%} of all cores", flush=True)
@@ -262,8 +296,9 @@ Typed values and middleware, per framework:
   `await req.read()` + `req.json(Item)`); three `Handler -> Handler` middleware attached
   to the /mw/json route only.
 - Starlette: dataclass built from `await request.json()`, answered with `vars(item)`
-  (the flat dataclass's own dict; `dataclasses.asdict` would deep-copy); three pure ASGI middleware on
-  the /mw/json `Route` (Starlette recommends pure ASGI over `BaseHTTPMiddleware`).
+  (the flat dataclass's own dict; `dataclasses.asdict` would deep-copy); three pure
+  ASGI middleware on the /mw/json `Route` (Starlette recommends pure ASGI over
+  `BaseHTTPMiddleware`).
 - FastAPI: pydantic models and return annotations (FastAPI serialises through pydantic);
   middleware is app-wide in FastAPI, so S6 runs on a separate app with three pure ASGI
   middleware added by `app.add_middleware`.
@@ -271,9 +306,9 @@ Typed values and middleware, per framework:
 - BlackSheep: `FromJSON[dataclass]`, answered with `json(item)` (BlackSheep's encoder
   turns dataclasses into dicts with `dataclasses.asdict`); S6 on a separate app with
   three app-wide `async def (request, handler)` middleware.
-- Falcon: dataclass from `await req.get_media()`, answered with `vars(item)`; Falcon middleware is a component with
-  `process_request`/`process_response` rather than a wrapper, so S6 runs on a separate
-  app with three pass-through components.
+- Falcon: dataclass from `await req.get_media()`, answered with `vars(item)`. Falcon
+  middleware is a component with `process_request`/`process_response` rather than a
+  wrapper, so S6 runs on a separate app with three pass-through components.
 
 ## How it is measured
 
@@ -303,9 +338,11 @@ Typed values and middleware, per framework:
 
 ## What the time goes to
 
-This section is for the framework engineers to extend with findings from profiling
-(`python -m cProfile`, `py-spy`) of the in-process scenarios. Write down only what a
-profile or a measured change showed, with the run it came from.
+This section is for the framework engineers to extend with findings from profiling the
+in-process scenarios, for example
+`.venv-bench/bin/python benchmarks/run.py --profile lette:S2` (cProfile over 20,000
+requests, top functions by own time). Write down only what a profile or a measured
+change showed, with the run it came from.
 
 - The ratio to the raw floor is the framework's own cost per request: everything the
   raw app does (one dict lookup, one msgspec encode, two `send` calls) is in the floor.
