@@ -4,8 +4,10 @@ from lette_fp import body_params as body_params  # registers the JSON-body and F
 from lette_fp.app import App
 from lette_fp.forms import FormData, UploadFile
 from lette_fp.http.errors import HTTPError
+from lette_fp.http.files import file
 from lette_fp.http.request import Request
 from lette_fp.http.response import Response, empty, html, json, raw, redirect, text
+from lette_fp.http.streams import stream
 from lette_fp.pipeline import Handler, Middleware, on_request, on_response
 from lette_fp.routing import (
     NoMatchFound,
@@ -19,9 +21,12 @@ from lette_fp.routing import (
     register_converter,
     route,
 )
+from lette_fp.sse import Event, sse
+from lette_fp.staticfiles import static_files
 
 __all__ = [
     "App",
+    "Event",
     "FormData",
     "HTTPError",
     "Handler",
@@ -31,6 +36,7 @@ __all__ = [
     "Response",
     "delete",
     "empty",
+    "file",
     "get",
     "host",
     "html",
@@ -45,6 +51,9 @@ __all__ = [
     "redirect",
     "register_converter",
     "route",
+    "sse",
+    "static_files",
+    "stream",
     "text",
     "UploadFile",
 ]

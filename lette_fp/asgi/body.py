@@ -6,6 +6,9 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from typing import Any, TypeVar
 
+import anyio
+import anyio.lowlevel
+
 from lette_fp.http.entities import BodyParser
 from lette_fp.http.errors import ClientDisconnected, HTTPError
 
@@ -19,9 +22,10 @@ _UNPARSED: Any = object()
 
 class BodyState:
     """What every copy of one request's body shares: the read bytes, whether the stream was
-    consumed, what `consume` parsed, and the cleanups to run when the response is done."""
+    consumed, what `consume` parsed, the cleanups to run when the response is done, and whether
+    the body's reader is done with it (`finished`; `drained` is set then, when someone waits)."""
 
-    __slots__ = ("receive", "data", "streamed", "parsed", "cleanups")
+    __slots__ = ("receive", "data", "streamed", "parsed", "cleanups", "finished", "drained")
 
     def __init__(self, receive: Receive) -> None:
         self.receive = receive
@@ -29,6 +33,14 @@ class BodyState:
         self.streamed = False
         self.parsed: Any = _UNPARSED
         self.cleanups: list[Callable[[], object]] | None = None
+        self.finished = False
+        self.drained: anyio.Event | None = None
+
+    def finish(self) -> None:
+        """Note that no reader will take more body messages (the body ended, or the reader did)."""
+        self.finished = True
+        if self.drained is not None:
+            self.drained.set()
 
 
 class Incoming:
@@ -84,6 +96,7 @@ class Incoming:
         while True:
             message = await receive()
             if message["type"] == "http.disconnect":
+                shared.finish()
                 raise ClientDisconnected()
             chunk = message.get("body", b"")
             if chunk:
@@ -94,6 +107,7 @@ class Incoming:
             if not message.get("more_body", False):
                 break
         shared.data = data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        shared.finish()
         return data
 
     async def stream(self) -> AsyncIterator[bytes]:
@@ -107,11 +121,13 @@ class Incoming:
         while True:
             message = await shared.receive()
             if message["type"] == "http.disconnect":
+                shared.finish()
                 raise ClientDisconnected()
             chunk = message.get("body", b"")
             if chunk:
                 yield chunk
             if not message.get("more_body", False):
+                shared.finish()
                 return
 
     async def consume(self, parse: BodyParser[T]) -> T:
@@ -130,10 +146,40 @@ class Incoming:
             except (HTTPError, ClientDisconnected) as exc:
                 shared.parsed = _Failed(exc)
                 raise
+            finally:
+                shared.finish()
         parsed = shared.parsed
         if type(parsed) is _Failed:
             raise parsed.error
         return parsed  # type: ignore[no-any-return]
+
+    async def __call__(self) -> dict[str, Any]:
+        """Receive the next ASGI message as the server's `receive` would (for mounted apps)."""
+        return await self.shared.receive()
+
+    def _declares_no_body(self) -> bool:
+        for name, value in self._headers:
+            if name == b"transfer-encoding" or (name == b"content-length" and value.strip() not in (b"0", b"")):
+                return False
+        return True
+
+    async def wait_disconnect(self) -> None:
+        """Return once the client has disconnected, for a response that streams.
+
+        Waits first until the body's reader is done with it (read, streamed to its end, or
+        consumed), so that no body message is taken from the handler; a request that declares no
+        body counts as read (empty). A body the handler never touches is never waited past: then
+        only a failed send tells that the client left."""
+        shared = self.shared
+        if shared.data is None and not shared.finished:
+            if not shared.streamed and self._declares_no_body():
+                shared.data = b""
+            else:
+                if shared.drained is None:
+                    shared.drained = anyio.Event()
+                await shared.drained.wait()
+        while (await shared.receive())["type"] != "http.disconnect":
+            await anyio.lowlevel.checkpoint()
 
     def _close_later(self, cleanup: Callable[[], object]) -> None:
         shared = self.shared

@@ -54,16 +54,16 @@ def make_http(app: App) -> Callable[[Scope, Receive, Send], Awaitable[None]]:
         except Exception as exc:
             handled = await app.handle_exception(req, exc)
             if handled is not None:
-                await send_response(handled, scope, receive, send)
+                await send_response(handled, scope, body, send)
                 return
             logger.error("Exception in %s %s", req.method, req.path, exc_info=exc)
             resp = await app.error_response(req, exc)
-            await send_response(resp, scope, receive, send)
+            await send_response(resp, scope, body, send)
             if scope.get(RAISE_SERVER_EXCEPTIONS):
                 raise
             return
         else:
-            await send_response(resp, scope, receive, send)
+            await send_response(resp, scope, body, send)
         finally:
             if body.shared.cleanups is not None:
                 body.release()

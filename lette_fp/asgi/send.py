@@ -10,8 +10,12 @@ from typing import Any, cast
 import anyio
 import anyio.to_thread
 
+from lette_fp.asgi.files import send_file
+from lette_fp.asgi.streaming import send_stream
 from lette_fp.http.entities import Delegate, Stream
+from lette_fp.http.files import File
 from lette_fp.http.response import Response
+from lette_fp.http.streams import HeartbeatStream
 from lette_fp.pipeline import is_async_callable
 
 Scope = MutableMapping[str, Any]
@@ -70,18 +74,6 @@ async def run_background(resp: Response) -> None:
             logger.exception("background task %r failed", getattr(task.fn, "__name__", task.fn))
 
 
-async def send_stream(resp: Response, scope: Scope, receive: Receive, send: Send) -> None:
-    """Send a Stream body chunk by chunk (no Content-Length); str chunks are encoded as UTF-8."""
-    body = cast(Stream, resp.body)
-    await send({"type": "http.response.start", "status": resp.status, "headers": resp.headers})
-    if scope["method"] != "HEAD":
-        async for chunk in body.chunks:
-            data = chunk.encode() if isinstance(chunk, str) else chunk
-            if data:
-                await send({"type": "http.response.body", "body": data, "more_body": True})
-    await send({"type": "http.response.body", "body": b""})
-
-
 async def send_delegate(resp: Response, scope: Scope, receive: Receive, send: Send) -> None:
     """Hand the exchange to a mounted ASGI app, adding the response's headers to its own."""
     body = cast(Delegate, resp.body)
@@ -100,4 +92,6 @@ async def send_delegate(resp: Response, scope: Scope, receive: Receive, send: Se
 
 
 register_sender(Stream, send_stream)
+register_sender(HeartbeatStream, send_stream)
+register_sender(File, send_file)
 register_sender(Delegate, send_delegate)

@@ -1,0 +1,145 @@
+"""Sending a body in chunks while watching for the client to leave.
+
+`pump` sends each chunk as a `more_body` message. Alongside, one task waits for `http.disconnect`
+(only once the request body is consumed, see `Incoming.wait_disconnect`); when it comes, the
+chunk source is cancelled and closed at once, so a generator's `finally` runs even while it is
+idle. A send that fails because the client left (ASGI 2.4 `OSError`) ends the stream the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, MutableMapping
+from typing import Any, cast
+
+import anyio
+import anyio.lowlevel
+
+from lette_fp.http.entities import Stream
+from lette_fp.http.errors import ClientDisconnected
+from lette_fp.http.response import Response
+
+Scope = MutableMapping[str, Any]
+Message = dict[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+CLOSE_TIMEOUT = 5.0
+"""Seconds a chunk source's cleanup may take after the client left before it is abandoned."""
+
+
+async def wait_disconnect(receive: Receive) -> None:
+    """Return when the client disconnects (through `receive.wait_disconnect` when it has one)."""
+    wait = getattr(receive, "wait_disconnect", None)
+    if wait is not None:
+        await wait()
+        return
+    while (await receive())["type"] != "http.disconnect":
+        await anyio.lowlevel.checkpoint()
+
+
+async def close_source(source: Any) -> None:
+    """Close an async iterator (its `finally` runs), shielded from cancellation, bounded in time."""
+    aclose = getattr(source, "aclose", None)
+    if aclose is not None:
+        with anyio.move_on_after(CLOSE_TIMEOUT, shield=True):
+            await aclose()
+
+
+class _Sender:
+    """Sends body chunks; with a heartbeat, serialises sends and remembers when the last one went."""
+
+    def __init__(self, send: Send) -> None:
+        self.send = send
+        self.lock = anyio.Lock()
+        self.last = anyio.current_time()
+
+    async def chunk(self, data: bytes) -> None:
+        async with self.lock:
+            await self.send({"type": "http.response.body", "body": data, "more_body": True})
+            self.last = anyio.current_time()
+
+    async def heartbeat(self, interval: float, beat: bytes) -> None:
+        while True:
+            delay = self.last + interval - anyio.current_time()
+            if delay > 0:
+                await anyio.sleep(delay)
+            else:
+                await self.chunk(beat)
+
+
+async def _send_all(source: AsyncIterator[bytes | str], send: Send) -> None:
+    async for chunk in source:
+        data = chunk.encode() if isinstance(chunk, str) else chunk
+        if data:
+            await send({"type": "http.response.body", "body": data, "more_body": True})
+
+
+async def _send_all_locked(source: AsyncIterator[bytes | str], sender: _Sender) -> None:
+    async for chunk in source:
+        data = chunk.encode() if isinstance(chunk, str) else chunk
+        if data:
+            await sender.chunk(data)
+
+
+async def pump(
+    chunks: AsyncIterable[bytes | str],
+    receive: Receive,
+    send: Send,
+    interval: float = 0.0,
+    beat: bytes = b"",
+) -> bool:
+    """Send every chunk of `chunks` as a `more_body` body message (no final message) and return
+    False; return True as soon as the client has left. With `interval`, `beat` is sent whenever
+    that many seconds pass without a chunk. The source is closed in every case; an exception it
+    raises propagates unchanged."""
+    source = aiter(chunks)
+    left = False
+    error: BaseException | None = None
+    try:
+        async with anyio.create_task_group() as group:
+
+            async def watch() -> None:
+                nonlocal left
+                await wait_disconnect(receive)
+                left = True
+                group.cancel_scope.cancel()
+
+            async def beats(sender: _Sender) -> None:
+                nonlocal left
+                try:
+                    await sender.heartbeat(interval, beat)
+                except OSError:
+                    left = True
+                    group.cancel_scope.cancel()
+
+            group.start_soon(watch)
+            try:
+                if interval > 0:
+                    sender = _Sender(send)
+                    group.start_soon(beats, sender)
+                    await _send_all_locked(source, sender)
+                else:
+                    await _send_all(source, send)
+            except (OSError, ClientDisconnected):
+                left = True
+            except Exception as exc:
+                error = exc
+            finally:
+                group.cancel_scope.cancel()
+    finally:
+        await close_source(source)
+    if error is not None:
+        raise error
+    return left
+
+
+async def send_stream(resp: Response, scope: Scope, receive: Receive, send: Send) -> None:
+    """Send a Stream body chunk by chunk (no Content-Length; str chunks encoded as UTF-8), stopping
+    and closing the source when the client disconnects. HEAD sends the headers only."""
+    body = cast(Stream, resp.body)
+    await send({"type": "http.response.start", "status": resp.status, "headers": resp.headers})
+    if scope["method"] == "HEAD":
+        await close_source(body.chunks)
+    elif await pump(body.chunks, receive, send, getattr(body, "interval", 0.0), getattr(body, "beat", b"")):
+        return
+    await send({"type": "http.response.body", "body": b""})
