@@ -1,0 +1,66 @@
+"""What a client receives from a stream is the chunks' concatenation, in order, whatever the chunks."""
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import anyio
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lette_fp import App, get, stream
+from lette_fp.testing import TestClient
+
+chunk = st.one_of(st.binary(max_size=64), st.text(max_size=32))
+
+
+async def run(app: App, method: str = "GET") -> list[dict[str, Any]]:
+    scope = {"type": "http", "method": method, "path": "/", "root_path": "", "query_string": b"", "headers": []}
+    sent: list[dict[str, Any]] = []
+    first = True
+
+    async def receive() -> dict[str, Any]:
+        nonlocal first
+        if not first:
+            await anyio.sleep_forever()
+        first = False
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    with anyio.fail_after(5):
+        await app(scope, receive, send)
+    return sent
+
+
+def as_bytes(item: bytes | str) -> bytes:
+    return item.encode() if isinstance(item, str) else item
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(chunk, max_size=30), st.booleans())
+def test_the_body_is_the_concatenation_of_the_chunks(chunks: list[bytes | str], sync: bool) -> None:
+    async def source() -> AsyncIterator[bytes | str]:
+        for item in chunks:
+            yield item
+
+    app = App([get("/", lambda req: stream(iter(chunks) if sync else source()))])
+    sent = anyio.run(run, app)
+    start, *bodies = sent
+    assert start["type"] == "http.response.start" and start["status"] == 200
+    assert b"".join(m["body"] for m in bodies) == b"".join(as_bytes(c) for c in chunks)
+    assert [m.get("more_body", False) for m in bodies] == [True] * (len(bodies) - 1) + [False]
+    assert [m["body"] for m in bodies[:-1]] == [as_bytes(c) for c in chunks if as_bytes(c)]
+
+
+def split(content: bytes, cuts: list[int]) -> list[bytes]:
+    points = sorted({min(cut, len(content)) for cut in cuts} | {0, len(content)})
+    return [content[a:b] for a, b in zip(points, points[1:], strict=False)]
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.binary(max_size=3000), st.lists(st.integers(min_value=0, max_value=3000), max_size=20))
+def test_a_client_reads_the_same_bytes_however_the_source_cuts_them(content: bytes, cuts: list[int]) -> None:
+    app = App([get("/", lambda req: stream(split(content, cuts)))])
+    with TestClient(app) as client, client.stream("GET", "/") as resp:
+        assert b"".join(resp.iter_raw()) == content
