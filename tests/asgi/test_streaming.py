@@ -27,7 +27,11 @@ class Probe:
 def hang_up_after_first_chunk(base_url: str, path: str) -> bytes:
     host, port = base_url.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port)), timeout=5) as sock:
-        sock.sendall(f"GET {path} HTTP/1.1\r\nHost: test\r\n\r\n".encode())
+        if path == "/chat":
+            body = b'{"prompt": "hello"}'
+            sock.sendall(b"POST /chat HTTP/1.1\r\nHost: test\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+        else:
+            sock.sendall(f"GET {path} HTTP/1.1\r\nHost: test\r\n\r\n".encode())
         received = b""
         deadline = time.monotonic() + 5
         while b"first" not in received and time.monotonic() < deadline:
@@ -66,14 +70,20 @@ def probe_app(probe: Probe) -> App:
         finally:
             probe.cleaned.set()
 
+    async def chat(req: Request) -> Response:
+        req = await req.read()
+        assert req.json()["prompt"] == "hello"
+        return sse(events())
+
     return App([
+        post("/chat", chat),
         get("/async", lambda req: stream(idle_after_first())),
         get("/sync", lambda req: stream(sync_first())),
         get("/sse", lambda req: sse(events(), ping=0.1)),
     ])
 
 
-@pytest.mark.parametrize("path", ["/async", "/sync", "/sse"])
+@pytest.mark.parametrize("path", ["/async", "/sync", "/sse", "/chat"])
 def test_a_client_hanging_up_mid_stream_runs_the_cleanup(
     serve: ServerFactory, path: str, caplog: pytest.LogCaptureFixture
 ) -> None:
