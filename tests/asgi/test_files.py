@@ -1,6 +1,9 @@
 """Sending files: whole, ranges, 304, HEAD without reading, pathsend, errors; real servers too."""
 
+import logging
 import os
+import socket
+import time
 from pathlib import Path
 from typing import Any
 
@@ -36,8 +39,9 @@ def test_whole_file_with_validators(data_file: Path) -> None:
     assert resp.headers["etag"] and resp.headers["last-modified"]
 
 
-def test_ranges_and_conditionals(data_file: Path) -> None:
-    client = TestClient(app_for(data_file))
+@pytest.mark.parametrize("backend", ["asyncio", "trio"])
+def test_ranges_and_conditionals(data_file: Path, backend: str) -> None:
+    client = TestClient(app_for(data_file), backend=backend)
     single = client.get("/f", headers={"range": "bytes=100000-100009"})
     assert single.status_code == 206 and single.content == CONTENT[100000:100010]
     assert single.headers["content-range"] == f"bytes 100000-100009/{len(CONTENT)}"
@@ -53,6 +57,18 @@ def test_ranges_and_conditionals(data_file: Path) -> None:
     assert client.get("/f", headers={"range": "bytes=999999-"}).status_code == 416
     bad = client.get("/f", headers={"range": "lines=1-2"})
     assert bad.status_code == 400 and "bytes" in bad.json()["detail"]
+
+
+def test_ten_thousand_ranges_answer_fast_and_bounded(data_file: Path) -> None:
+    client = TestClient(app_for(data_file))
+    overlapping = "bytes=" + ",".join(f"{i}-{i + 100}" for i in range(10_000))
+    disjoint = "bytes=" + ",".join(f"{i * 10}-{i * 10 + 1}" for i in range(10_000))
+    started = time.perf_counter()
+    merged = client.get("/f", headers={"range": overlapping})
+    ignored = client.get("/f", headers={"range": disjoint})
+    assert time.perf_counter() - started < 2
+    assert merged.status_code == 206 and merged.content == CONTENT[:10_100]
+    assert ignored.status_code == 200 and len(ignored.content) == len(CONTENT)
 
 
 def test_head_sends_headers_without_ever_reading_the_file(data_file: Path) -> None:
@@ -126,3 +142,18 @@ def test_files_through_real_servers(serve: ServerFactory, data_file: Path) -> No
         assert client.get("/f", headers={"if-none-match": whole.headers["etag"]}).status_code == 304
         head = client.head("/f")
         assert head.content == b"" and head.headers["content-length"] == str(len(CONTENT))
+
+
+def test_a_client_hanging_up_mid_download_is_not_an_error(
+    serve: ServerFactory, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    big = tmp_path / "big.bin"
+    big.write_bytes(os.urandom(8 * 1024 * 1024))
+    with caplog.at_level(logging.INFO), serve(app_for(big)) as base:
+        host, port = base.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port)), timeout=5) as sock:
+            sock.sendall(b"GET /f HTTP/1.1\r\nHost: t\r\n\r\n")
+            assert sock.recv(65536).startswith(b"HTTP/1.1 200")
+        with httpx.Client(base_url=base) as client:
+            assert client.get("/f", headers={"range": "bytes=0-9"}).content == big.read_bytes()[:10]
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
