@@ -151,6 +151,7 @@ def main(argv: list[str]) -> int:
     asyncio.set_event_loop(loop)
     all_cpus = os.sched_getaffinity(0)
     os.sched_setaffinity(0, {min(all_cpus)})
+    frameworks: list[driver.Framework] = []
     try:
         print("correctness check (status, content-type, body of every scenario):", flush=True)
         frameworks = loop.run_until_complete(load_and_check(names))
@@ -169,9 +170,9 @@ def main(argv: list[str]) -> int:
             flush=True,
         )
         cells = loop.run_until_complete(in_process(frameworks, cfg))
+    finally:
         for fw in frameworks:
             loop.run_until_complete(driver.shutdown(fw))
-    finally:
         os.sched_setaffinity(0, all_cpus)
         loop.close()
 
