@@ -164,6 +164,15 @@ class Merged(AsyncIterator[T], Generic[T]):
             await self._all_stopped.wait()
 
 
+async def drain(source: AsyncIterable[Any]) -> AsyncIterator[Any]:
+    """Consume `source` to its end and yield nothing: `merge(drain(incoming), feed)` keeps reading
+    a WebSocket's messages (so a disconnect is seen) while only `feed` is sent."""
+    async for _ in source:
+        pass
+    return
+    yield
+
+
 def merge(*sources: AsyncIterable[T]) -> Merged[T]:
     """Return an async iterator over the elements of all `sources` as they come: every element
     exactly once, each source's in order. It ends when every source has ended; when one raises,

@@ -3,7 +3,7 @@ from collections.abc import AsyncIterator
 import anyio
 import pytest
 
-from lette_fp.streams import merge, tasks_in
+from lette_fp.streams import drain, merge, tasks_in
 
 
 async def numbers(start: int, count: int, finished: list[int], delay: float = 0) -> AsyncIterator[int]:
@@ -125,3 +125,16 @@ async def test_a_timeout_around_one_element_leaves_the_merge_usable() -> None:
             with anyio.move_on_after(0.01):
                 await items.__anext__()
             assert await items.__anext__() == "late"
+
+
+async def test_drain_consumes_everything_and_yields_nothing() -> None:
+    consumed: list[int] = []
+
+    async def source() -> AsyncIterator[int]:
+        for n in range(5):
+            consumed.append(n)
+            yield n
+
+    with anyio.fail_after(5):
+        assert [x async for x in drain(source())] == []
+    assert consumed == [0, 1, 2, 3, 4]

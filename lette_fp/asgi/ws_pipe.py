@@ -1,9 +1,10 @@
 """Running a pipe on an accepted WebSocket: feed it the client's messages, send what it yields.
 
-One task reads the client (`websocket.receive`) and hands each message over when the pipe asks
-for it: at most one message is held ahead of the pipe, the rest wait in the server (backpressure).
-The connection's task pulls the pipe and awaits each `send` before pulling again, so nothing
-outgoing is buffered here either.
+One task reads the client (`websocket.receive`) ahead of the pipe, within a budget of
+READ_AHEAD_BYTES of unread messages (plus the one that crossed it); past it, reading stops and
+the rest waits in the server (backpressure). Reading ahead is what lets a pipe busy elsewhere
+learn that the client left. The connection's task pulls the pipe and awaits each `send` before
+pulling again, so nothing outgoing is buffered here.
 
 How it ends:
 - the pipe ends: close 1000; it yields `Close(code, reason)`: close with those;
@@ -15,6 +16,7 @@ How it ends:
 from __future__ import annotations
 
 import logging
+import math
 from typing import Any
 
 import anyio
@@ -29,16 +31,47 @@ logger = logging.getLogger("lette_fp.error")
 
 INTERNAL_ERROR = Close(1011)
 NORMAL = Close(1000)
+READ_AHEAD_BYTES = 64 * 1024
+"""How much of the client's unread messages (bytes, or characters of text) is held for the pipe."""
+MESSAGE_COST = 64
+"""What each held message counts for besides its length, so empty messages are bounded too."""
+
+
+def _cost(message: Message) -> int:
+    return len(message) + MESSAGE_COST
+
+
+class _Budget:
+    """The read-ahead budget: the reader takes from it, the pipe gives back what it consumed."""
+
+    __slots__ = ("used", "limit", "_room")
+
+    def __init__(self, limit: int) -> None:
+        self.used = 0
+        self.limit = limit
+        self._room: anyio.Event | None = None
+
+    async def wait_for_room(self) -> None:
+        while self.used >= self.limit:
+            self._room = anyio.Event()
+            await self._room.wait()
+
+    def give_back(self, size: int) -> None:
+        self.used -= size
+        if self._room is not None:
+            self._room.set()
+            self._room = None
 
 
 class Incoming:
     """The client's messages as the pipe's async iterator; ends when the client disconnects."""
 
-    __slots__ = ("_receive", "_waiting")
+    __slots__ = ("_receive", "_waiting", "_budget")
 
-    def __init__(self, receive: MemoryObjectReceiveStream[Message]) -> None:
+    def __init__(self, receive: MemoryObjectReceiveStream[Message], budget: _Budget) -> None:
         self._receive = receive
         self._waiting: set[int] = set()
+        self._budget = budget
 
     def __aiter__(self) -> Incoming:
         return self
@@ -47,11 +80,13 @@ class Incoming:
         task = anyio.get_current_task().id
         self._waiting.add(task)
         try:
-            return await self._receive.receive()
+            message = await self._receive.receive()
         except (anyio.EndOfStream, anyio.ClosedResourceError):
             raise StopAsyncIteration from None
         finally:
             self._waiting.discard(task)
+        self._budget.give_back(_cost(message))
+        return message
 
     def close(self) -> None:
         """Stop delivering messages (the connection is over)."""
@@ -63,7 +98,9 @@ class Incoming:
 
 
 class _Connection:
-    __slots__ = ("receive", "send", "path", "disconnected", "error", "pipe_scope", "pipe_task", "incoming", "to_pipe")
+    __slots__ = (
+        "receive", "send", "path", "disconnected", "error", "pipe_scope", "pipe_task", "incoming", "to_pipe", "budget",
+    )
 
     def __init__(self, receive: Receive, send: Send, path: str) -> None:
         self.receive = receive
@@ -73,23 +110,26 @@ class _Connection:
         self.error: Exception | None = None
         self.pipe_scope = anyio.CancelScope()
         self.pipe_task = anyio.get_current_task().id
+        self.budget = _Budget(READ_AHEAD_BYTES)
         self.to_pipe: MemoryObjectSendStream[Message]
-        self.to_pipe, messages = anyio.create_memory_object_stream[Message](0)
-        self.incoming = Incoming(messages)
+        self.to_pipe, messages = anyio.create_memory_object_stream[Message](math.inf)
+        self.incoming = Incoming(messages, self.budget)
 
     async def read_client(self) -> None:
-        """Hand the client's messages to the pipe until it disconnects; then end `incoming`, and
-        cancel the pipe unless it is waiting on `incoming` itself."""
+        """Read the client's messages ahead of the pipe (within the budget) until it disconnects;
+        then end `incoming`, and cancel the pipe unless it is waiting on `incoming` itself."""
         with self.to_pipe:
             try:
                 while True:
+                    await self.budget.wait_for_room()
                     message = await self.receive()
                     kind = message["type"]
                     if kind == "websocket.receive":
                         text = message.get("text")
                         data = text if text is not None else message.get("bytes")
                         if data is not None:
-                            await self.to_pipe.send(data)
+                            self.budget.used += _cost(data)
+                            self.to_pipe.send_nowait(data)
                     elif kind == "websocket.disconnect":
                         break
             except (anyio.BrokenResourceError, anyio.ClosedResourceError):

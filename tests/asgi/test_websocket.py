@@ -398,7 +398,20 @@ def test_a_client_leaving_finalises_the_pipe_on_a_real_server(serve: ServerFacto
         finally:
             record("reader closed")
 
-    app = App(routes=[websocket("/chat", lambda req: accept(chat)), websocket("/reader", lambda req: accept(reader))])
+    async def push_only(incoming: Incoming) -> AsyncIterator[str]:
+        try:
+            async for item in ticks():
+                yield item
+        finally:
+            record("push closed")
+
+    app = App(
+        routes=[
+            websocket("/chat", lambda req: accept(chat)),
+            websocket("/reader", lambda req: accept(reader)),
+            websocket("/push", lambda req: accept(push_only)),
+        ]
+    )
     with serve(app) as base:
         with connect(ws_url(base, "/chat"), open_timeout=5) as ws:
             ws.send("hi")
@@ -410,3 +423,9 @@ def test_a_client_leaving_finalises_the_pipe_on_a_real_server(serve: ServerFacto
             ws.send("hey")
             assert ws.recv(timeout=5) == "HEY"
         wait_for(lambda: events == ["incoming ended", "reader closed"])
+        events.clear()
+        with connect(ws_url(base, "/push"), open_timeout=5) as ws:
+            for _ in range(3):
+                ws.send("unread")
+            assert ws.recv(timeout=5) == "tick"
+        wait_for(lambda: sorted(events) == ["push closed", "ticks closed"])

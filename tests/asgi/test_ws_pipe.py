@@ -8,6 +8,7 @@ import anyio
 import pytest
 
 from lette_fp import App, Close, Request, Response, accept, websocket
+from lette_fp.asgi.ws_pipe import MESSAGE_COST, READ_AHEAD_BYTES
 from lette_fp.streams import merge
 from lette_fp.ws import Incoming
 from tests.asgi.ws_fake import FakeClient
@@ -167,7 +168,8 @@ async def test_a_failing_send_closes_the_pipe() -> None:
     assert steps == ["finally"]
 
 
-async def test_incoming_is_read_at_most_one_message_ahead_of_the_pipe() -> None:
+@pytest.mark.parametrize("size", [0, 10, 10_000, 200_000])
+async def test_incoming_is_read_ahead_of_the_pipe_only_within_a_bounded_budget(size: int) -> None:
     taken: list[str | bytes] = []
     release = anyio.Event()
 
@@ -178,16 +180,34 @@ async def test_incoming_is_read_at_most_one_message_ahead_of_the_pipe() -> None:
                 await release.wait()
         yield "done"
 
-    client = FakeClient([f"m{i}" for i in range(1000)])
+    client = FakeClient([b"x" * size] * 3000)
     async with anyio.create_task_group() as group:
         group.start_soon(client.run, app_for(slow_reader))
         with anyio.fail_after(5):
             while len(taken) < 2:
                 await anyio.sleep(0.01)
         await anyio.sleep(0.05)
-        assert client.delivered <= len(taken) + 1
+        held = client.delivered - len(taken)
+        assert held * (size + MESSAGE_COST) <= READ_AHEAD_BYTES + size + MESSAGE_COST
+        assert held >= 1
         release.set()
-    assert client.delivered == 1000
+    assert client.delivered == 3000 and len(taken) == 3000
+
+
+async def test_a_pipe_that_never_reads_still_learns_the_client_left() -> None:
+    steps: list[str] = []
+
+    async def push_only(incoming: Incoming) -> AsyncIterator[str]:
+        try:
+            yield "news"
+            await anyio.sleep_forever()
+        finally:
+            steps.append("finally")
+
+    client = FakeClient(["ignored"] * 10)
+    await client.run(app_for(push_only))
+    assert client.frames == ["news"]
+    assert steps == ["finally"]
 
 
 async def test_the_pipe_is_pulled_only_as_fast_as_the_client_takes_messages() -> None:
