@@ -1,10 +1,7 @@
 """Running a pipe on an accepted WebSocket: feed it the client's messages, send what it yields.
 
-One task reads the client (`websocket.receive`) ahead of the pipe, within a budget of
-READ_AHEAD_BYTES of unread messages (plus the one that crossed it); past it, reading stops and
-the rest waits in the server (backpressure). Reading ahead is what lets a pipe busy elsewhere
-learn that the client left. The connection's task pulls the pipe and awaits each `send` before
-pulling again, so nothing outgoing is buffered here.
+The client is read through `Incoming` (lette_fp/asgi/ws_inbox.py). The connection's task pulls
+the pipe and awaits each `send` before pulling again, so nothing outgoing is buffered here.
 
 How it ends:
 - the pipe ends: close 1000; it yields `Close(code, reason)`: close with those;
@@ -16,128 +13,36 @@ How it ends:
 from __future__ import annotations
 
 import logging
-import math
 from typing import Any
 
 import anyio
-import anyio.abc
-from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 
 from lette_fp.asgi.send import Receive, Send
+from lette_fp.asgi.ws_inbox import Inbox, Incoming
 from lette_fp.streams import tasks_in
-from lette_fp.ws import Close, Message, Pipe
+from lette_fp.ws import Close, Pipe
 
 logger = logging.getLogger("lette_fp.error")
 
 INTERNAL_ERROR = Close(1011)
 NORMAL = Close(1000)
-READ_AHEAD_BYTES = 64 * 1024
-"""How much of the client's unread messages (bytes, or characters of text) is held for the pipe."""
-MESSAGE_COST = 64
-"""What each held message counts for besides its length, so empty messages are bounded too."""
-
-
-def _cost(message: Message) -> int:
-    return len(message) + MESSAGE_COST
-
-
-class _Budget:
-    """The read-ahead budget: the reader takes from it, the pipe gives back what it consumed."""
-
-    __slots__ = ("used", "limit", "_room")
-
-    def __init__(self, limit: int) -> None:
-        self.used = 0
-        self.limit = limit
-        self._room: anyio.Event | None = None
-
-    async def wait_for_room(self) -> None:
-        while self.used >= self.limit:
-            self._room = anyio.Event()
-            await self._room.wait()
-
-    def give_back(self, size: int) -> None:
-        self.used -= size
-        if self._room is not None:
-            self._room.set()
-            self._room = None
-
-
-class Incoming:
-    """The client's messages as the pipe's async iterator; ends when the client disconnects."""
-
-    __slots__ = ("_receive", "_waiting", "_budget")
-
-    def __init__(self, receive: MemoryObjectReceiveStream[Message], budget: _Budget) -> None:
-        self._receive = receive
-        self._waiting: set[int] = set()
-        self._budget = budget
-
-    def __aiter__(self) -> Incoming:
-        return self
-
-    async def __anext__(self) -> Message:
-        task = anyio.get_current_task().id
-        self._waiting.add(task)
-        try:
-            message = await self._receive.receive()
-        except (anyio.EndOfStream, anyio.ClosedResourceError):
-            raise StopAsyncIteration from None
-        finally:
-            self._waiting.discard(task)
-        self._budget.give_back(_cost(message))
-        return message
-
-    def close(self) -> None:
-        """Stop delivering messages (the connection is over)."""
-        self._receive.close()
-
-    def awaited_by(self, task: int) -> bool:
-        """Return whether task `task` is waiting for the next message right now."""
-        return task in self._waiting
 
 
 class _Connection:
-    __slots__ = (
-        "receive", "send", "path", "disconnected", "error", "pipe_scope", "pipe_task", "incoming", "to_pipe", "budget",
-    )
+    __slots__ = ("send", "path", "disconnected", "error", "pipe_scope", "pipe_task", "inbox")
 
     def __init__(self, receive: Receive, send: Send, path: str) -> None:
-        self.receive = receive
         self.send = send
         self.path = path
         self.disconnected = False
         self.error: Exception | None = None
         self.pipe_scope = anyio.CancelScope()
-        self.pipe_task = anyio.get_current_task().id
-        self.budget = _Budget(READ_AHEAD_BYTES)
-        self.to_pipe: MemoryObjectSendStream[Message]
-        self.to_pipe, messages = anyio.create_memory_object_stream[Message](math.inf)
-        self.incoming = Incoming(messages, self.budget)
+        self.inbox = Inbox(receive, path, self._client_left)
+        self.pipe_task = self.inbox.current_task()
 
-    async def read_client(self) -> None:
-        """Read the client's messages ahead of the pipe (within the budget) until it disconnects;
-        then end `incoming`, and cancel the pipe unless it is waiting on `incoming` itself."""
-        with self.to_pipe:
-            try:
-                while True:
-                    await self.budget.wait_for_room()
-                    message = await self.receive()
-                    kind = message["type"]
-                    if kind == "websocket.receive":
-                        text = message.get("text")
-                        data = text if text is not None else message.get("bytes")
-                        if data is not None:
-                            self.budget.used += _cost(data)
-                            self.to_pipe.send_nowait(data)
-                    elif kind == "websocket.disconnect":
-                        break
-            except (anyio.BrokenResourceError, anyio.ClosedResourceError):
-                return
-            except Exception:
-                logger.debug("receive failed on WebSocket %s; treated as a disconnect", self.path, exc_info=True)
+    def _client_left(self) -> None:
         self.disconnected = True
-        if not self.incoming.awaited_by(self.pipe_task):
+        if self.pipe_task not in self.inbox.readers:
             self.pipe_scope.cancel()
 
     async def run(self, pipe: Pipe) -> Close | None:
@@ -146,7 +51,7 @@ class _Connection:
         with self.pipe_scope:
             outgoing: Any = None
             try:
-                outgoing = _iterate(pipe(self.incoming))
+                outgoing = _iterate(pipe(Incoming(self.inbox)))
                 while True:
                     try:
                         frame = await outgoing.__anext__()
@@ -165,7 +70,7 @@ class _Connection:
                         break
                     else:
                         raise TypeError(f"a pipe yielded {type(frame).__name__}; yield str, bytes or Close")
-                    if not await self._send(message):
+                    if not await self.send_or_leave(message):
                         break
             except Exception as exc:
                 logger.error("WebSocket pipe failed on %s", self.path, exc_info=exc)
@@ -175,7 +80,8 @@ class _Connection:
                 await self._close_pipe(outgoing)
         return None if self.disconnected else outcome
 
-    async def _send(self, message: dict[str, Any]) -> bool:
+    async def send_or_leave(self, message: dict[str, Any]) -> bool:
+        """Send `message`; a send the server refuses counts as the client leaving (returns False)."""
         try:
             await self.send(message)
         except Exception:
@@ -210,11 +116,10 @@ async def run_pipe(pipe: Pipe, receive: Receive, send: Send, path: str) -> Excep
     the exception the pipe raised (already logged), if any."""
     connection = _Connection(receive, send, path)
     async with anyio.create_task_group() as group:
-        group.start_soon(connection.read_client)
+        group.start_soon(connection.inbox.watch)
         with tasks_in(group):
             outcome = await connection.run(pipe)
         if outcome is not None:
-            await connection._send({"type": "websocket.close", "code": outcome.code, "reason": outcome.reason})
+            await connection.send_or_leave({"type": "websocket.close", "code": outcome.code, "reason": outcome.reason})
         group.cancel_scope.cancel()
-    connection.incoming.close()
     return connection.error

@@ -31,6 +31,7 @@ class FakeClient:
         self.headers = list(headers)
         self.sent: list[dict[str, Any]] = []
         self.delivered = 0
+        self.frame_count = 0
         self.receive_calls = 0
         self.gone = False
         self._left = anyio.Event()
@@ -80,8 +81,10 @@ class FakeClient:
         if self.gone:
             raise OSError("the client disconnected")
         self.sent.append(message)
-        if self.leave_after_frames is not None and len(self.frames) >= self.leave_after_frames:
-            self.leave()
+        if message["type"] == "websocket.send":
+            self.frame_count += 1
+            if self.leave_after_frames is not None and self.frame_count >= self.leave_after_frames:
+                self.leave()
 
     @property
     def frames(self) -> list[str | bytes]:
