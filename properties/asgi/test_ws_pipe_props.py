@@ -4,6 +4,7 @@ generator is always finalised."""
 
 from collections.abc import AsyncIterator
 from typing import Any
+from unittest import mock
 
 import anyio
 import pytest
@@ -11,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lette_fp import App, Request, Response, accept, websocket
+from lette_fp.asgi import ws_inbox
 from lette_fp.ws import Incoming
 from tests.asgi.ws_fake import FakeClient
 
@@ -34,14 +36,29 @@ async def echo(incoming: Incoming) -> AsyncIterator[str | bytes]:
         yield message
 
 
+async def slow_echo(incoming: Incoming) -> AsyncIterator[str | bytes]:
+    count = 0
+    async for message in incoming:
+        count += 1
+        if count % 5 == 1:
+            await anyio.sleep(0.004)
+        yield message
+
+
+@pytest.mark.parametrize(
+    ("pipe", "watch_after"),
+    [(echo, ws_inbox.WATCH_AFTER), (slow_echo, 0.0005)],
+    ids=["reading", "read-ahead"],
+)
 @pytest.mark.parametrize("backend", BACKENDS)
 @settings(max_examples=60, deadline=None)
 @given(sent=st.one_of(messages, big_messages))
-def test_echo_returns_every_message_in_order(backend: str, sent: list[str | bytes]) -> None:
+def test_echo_returns_every_message_in_order(backend: str, pipe: Any, watch_after: float, sent: list[str | bytes]) -> None:
     client = FakeClient(sent, hold_open=True, leave_after_frames=len(sent) or None)
     if not sent:
         client.leave()
-    anyio.run(client.run, app_for(echo), backend=backend)
+    with mock.patch.object(ws_inbox, "WATCH_AFTER", watch_after):
+        anyio.run(client.run, app_for(pipe), backend=backend)
     assert client.frames == sent
 
 
@@ -49,9 +66,11 @@ op = st.one_of(
     st.tuples(st.just("yield"), st.one_of(st.text(max_size=20), st.binary(max_size=20))),
     st.tuples(st.just("read"), st.none()),
     st.tuples(st.just("pause"), st.none()),
+    st.tuples(st.just("wait"), st.none()),
 )
 
 
+@pytest.mark.parametrize("watch_after", [ws_inbox.WATCH_AFTER, 0.0005], ids=["watcher-late", "watcher-eager"])
 @pytest.mark.parametrize("backend", BACKENDS)
 @settings(max_examples=150, deadline=None)
 @given(
@@ -60,7 +79,11 @@ op = st.one_of(
     leave_after_frames=st.one_of(st.none(), st.integers(min_value=1, max_value=20)),
 )
 def test_exactly_the_frames_yielded_before_the_disconnect_are_sent(
-    backend: str, ops: list[tuple[str, Any]], client_messages: list[str], leave_after_frames: int | None
+    backend: str,
+    watch_after: float,
+    ops: list[tuple[str, Any]],
+    client_messages: list[str],
+    leave_after_frames: int | None,
 ) -> None:
     client = FakeClient(client_messages, leave_after_frames=leave_after_frames)
     yielded: list[tuple[str | bytes, bool]] = []
@@ -74,6 +97,8 @@ def test_exactly_the_frames_yielded_before_the_disconnect_are_sent(
                     yield value
                 elif kind == "read":
                     await anext(incoming, None)
+                elif kind == "wait":
+                    await anyio.sleep(0.001)
                 else:
                     await anyio.sleep(0)
         finally:
@@ -83,7 +108,8 @@ def test_exactly_the_frames_yielded_before_the_disconnect_are_sent(
         await client.run(app_for(pipe))
         return list(finalised)
 
-    finalised_when_served = anyio.run(serve, backend=backend)
+    with mock.patch.object(ws_inbox, "WATCH_AFTER", watch_after):
+        finalised_when_served = anyio.run(serve, backend=backend)
     assert client.frames == [frame for frame, gone in yielded if not gone]
     assert finalised_when_served == [True]
     if not client.gone:
