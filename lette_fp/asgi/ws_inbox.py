@@ -77,6 +77,7 @@ class Inbox:
         self._watcher_wakeup: anyio.Event | None = None
 
     def take(self) -> Message:
+        """Return the oldest message read ahead, giving its cost back to the budget."""
         message = self.buffer.popleft()
         self.held -= _cost(message)
         self._wake_watcher()
@@ -93,6 +94,7 @@ class Inbox:
             self._changed = anyio.Event()
 
     async def wait_for_change(self) -> None:
+        """Wait until a receive ends, a message is read ahead or the client leaves."""
         self._waiters += 1
         try:
             await self._changed.wait()
@@ -100,6 +102,7 @@ class Inbox:
             self._waiters -= 1
 
     def leave(self, task: Any) -> None:
+        """Record that `task` stopped reading `incoming`; the last one out starts the idle clock."""
         readers = self.readers
         readers.discard(task)
         if not readers:
@@ -127,6 +130,7 @@ class Inbox:
         return None
 
     def end(self) -> None:
+        """Record that the client left (once): wake the readers, then call `on_disconnect`."""
         if not self.ended:
             self.ended = True
             self._notify()
