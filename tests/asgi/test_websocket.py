@@ -141,6 +141,50 @@ def test_middleware_guards_and_decorates_the_handshake() -> None:
         assert ws.headers["x-served-by"] == "lette"
 
 
+def test_the_middleware_suite_guards_and_decorates_handshakes() -> None:
+    from lette_fp.middleware import (
+        AuthCredentials,
+        SimpleUser,
+        authentication,
+        gzip,
+        https_redirect,
+        requires,
+        sessions,
+    )
+
+    def from_session(req: Request) -> Any:
+        name = req.session.get("user")
+        return (AuthCredentials(["chat"]), SimpleUser(name)) if name else None
+
+    def login(req: Request) -> Response:
+        return text("welcome").with_session({"user": req.path_params["name"]})
+
+    @requires("chat")
+    def chat(req: Request) -> Response:
+        return says(f"hi {req.user.username}")(req)
+
+    app = App(
+        routes=[get("/login/{name}", login), websocket("/chat", chat)],
+        middleware=[gzip(minimum_size=1), sessions("a long random test secret"), authentication(from_session)],
+    )
+    client = TestClient(app)
+    with pytest.raises(WebSocketDenied) as denied, client.websocket_connect("/chat"):
+        pass
+    assert denied.value.status == 403
+    client.get("/login/ann")
+    with client.websocket_connect("/chat", headers={"accept-encoding": "gzip"}) as ws:
+        assert ws.receive_text() == "hi ann"
+        assert "content-encoding" not in ws.headers
+
+    secure = TestClient(App(routes=[websocket("/ws", echo)], middleware=[https_redirect()]))
+    with pytest.raises(WebSocketDenied) as redirected, secure.websocket_connect("/ws?a=1"):
+        pass
+    assert (redirected.value.status, redirected.value.headers["location"]) == (307, "wss://testserver/ws?a=1")
+    with secure.websocket_connect("wss://testserver/ws") as ws:
+        ws.send_text("over tls")
+        assert ws.receive_text() == "over tls"
+
+
 def test_mounts_hosts_and_route_middleware_apply_to_websocket_routes() -> None:
     def tag(name: str) -> Any:
         return on_response(lambda req, resp: resp.add_header("x-trail", name))
