@@ -111,11 +111,21 @@ async def deny(resp: Response, scope: Scope, receive: Receive, send: Send, close
     with a close (`close_code`) before accepting, which the server turns into HTTP 403."""
     if DENIAL_EXTENSION in (scope.get("extensions") or {}):
         http_scope = {**scope, "type": "http", "method": "GET", "extensions": {}}
-        await send_response(resp, http_scope, receive, _as_denial(send))
+        await send_response(resp, http_scope, _as_http_receive(receive), _as_denial(send))
         return
     await send({"type": "websocket.close", "code": close_code})
     if resp.background:
         await run_background(resp)
+
+
+def _as_http_receive(receive: Receive) -> Receive:
+    async def receive_http() -> Message:
+        message = await receive()
+        if message["type"] == "websocket.disconnect":
+            return {"type": "http.disconnect"}
+        return message
+
+    return receive_http
 
 
 def _as_denial(send: Send) -> Send:

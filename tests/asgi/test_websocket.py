@@ -30,6 +30,7 @@ from lette_fp import (
     text,
     websocket,
 )
+from lette_fp.http.entities import Stream
 from lette_fp.streams import merge
 from lette_fp.testing import AsyncTestClient, TestClient, WebSocketDenied
 from lette_fp.ws import Incoming, is_websocket, subprotocols
@@ -270,6 +271,18 @@ async def test_with_the_extension_a_denial_is_the_http_response() -> None:
     assert client.sent[0]["status"] == 403
     assert (b"content-length", b"2") in client.sent[0]["headers"]
     assert client.sent[1]["body"] == b"no"
+
+
+async def test_a_streamed_denial_is_sent_whole() -> None:
+    async def chunks() -> AsyncIterator[bytes]:
+        for part in (b"go ", b"away"):
+            await anyio.sleep(0)
+            yield part
+
+    app = App(routes=[websocket("/no", lambda req: Response(429, (), Stream(chunks())))])
+    with pytest.raises(WebSocketDenied) as denied, TestClient(app).websocket_connect("/no"):
+        pass
+    assert (denied.value.status, denied.value.content) == (429, b"go away")
 
 
 async def test_a_client_gone_before_the_handshake_is_not_answered() -> None:

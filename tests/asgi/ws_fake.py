@@ -7,6 +7,7 @@ Everything the app sends is kept in `sent`; `frames` are the messages among them
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import anyio
@@ -15,13 +16,13 @@ import anyio
 class FakeClient:
     def __init__(
         self,
-        messages: list[str | bytes] = (),  # type: ignore[assignment]
+        messages: Sequence[str | bytes] = (),
         *,
         hold_open: bool = False,
         leave_after_frames: int | None = None,
         extensions: bool = True,
-        subprotocols: list[str] = (),  # type: ignore[assignment]
-        headers: list[tuple[bytes, bytes]] = (),  # type: ignore[assignment]
+        subprotocols: Sequence[str] = (),
+        headers: Sequence[tuple[bytes, bytes]] = (),
     ) -> None:
         self.messages = list(messages)
         self.hold_open = hold_open
