@@ -22,7 +22,7 @@ from tests.servers import ServerFactory
 def templates(tmp_path: Path) -> Templates:
     files = {
         "page.html": "<h1>{{ title }}</h1><p>{{ request.method }} {{ request.path }}</p>",
-        "link.html": '<a href="{{ url_for(\'user\', id=7) }}">{{ name }}</a>',
+        "link.html": '<a href="{{ url_for(\'user\', name=name) }}">{{ name }}</a>',
         "feed.xml": "<title>{{ title }}</title>",
         "note.txt": "{{ title }}",
         "broken.html": "{% for x in items %}{{ x }}",
@@ -74,9 +74,9 @@ def test_the_context_has_request_and_url_for_through_an_app(templates: Templates
     def user(req: Request) -> Response:
         return templates.render(req, "page.html", {"title": "user"})
 
-    app = App(routes=[get("/", show), get("/users/{id:int}", user, name="user")])
+    app = App(routes=[get("/", show), get("/users/{name}", user, name="user")])
     resp = TestClient(app, base_url="http://example.org").get("/")
-    assert resp.text == '<a href="http://example.org/users/7">Ann</a>'
+    assert resp.text == '<a href="http://example.org/users/Ann">Ann</a>'
 
 
 def test_context_processors_and_a_ready_environment() -> None:
