@@ -31,7 +31,8 @@ from lette_fp.graphql.execution import (
 )
 from lette_fp.graphql.params import GraphQLParams
 from lette_fp.http.request import Request
-from lette_fp.ws import Close
+from lette_fp.http.response import Response
+from lette_fp.ws import Close, accept, subprotocols
 
 logger = logging.getLogger("lette_fp.graphql")
 
@@ -317,3 +318,24 @@ def transport_ws_pipe(
                 group.cancel_scope.cancel()
 
     return pipe
+
+
+async def _refuse_subprotocol(incoming: AsyncIterator[str | bytes]) -> AsyncIterator[Outgoing]:
+    yield Close(4406, "Subprotocol not acceptable")
+
+
+def websocket_endpoint(
+    executor: Executor,
+    connection_init_timeout: float = DEFAULT_CONNECTION_INIT_TIMEOUT,
+    max_operations: int = DEFAULT_MAX_OPERATIONS,
+) -> Callable[[Request], Response]:
+    """Return the WebSocket handler for `executor`: it accepts with `graphql-transport-ws` and
+    runs `transport_ws_pipe`; a client that doesn't offer that subprotocol is closed with 4406."""
+
+    def endpoint(req: Request) -> Response:
+        if PROTOCOL not in subprotocols(req):
+            return accept(_refuse_subprotocol)
+        pipe = transport_ws_pipe(executor, req, connection_init_timeout, max_operations)
+        return accept(pipe, subprotocol=PROTOCOL)
+
+    return endpoint
