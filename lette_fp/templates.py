@@ -110,8 +110,11 @@ class Templates:
         """Render template `name` with `ctx` and return it as an `html` Response (or `media_type`).
 
         A pure call: nothing is sent. A missing template or an error while rendering raises
-        TemplateError naming the template.
+        TemplateError naming the template; an async environment (`enable_async=True`) is a
+        TypeError (use `stream`).
         """
+        if self.env.is_async:
+            raise TypeError("Templates.render needs a synchronous environment: use stream() with enable_async=True")
         template = self.get_template(name)
         try:
             content = template.render(self.context(req, ctx))

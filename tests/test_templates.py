@@ -87,6 +87,12 @@ def test_context_processors_and_a_ready_environment() -> None:
     assert env.globals["url_for"] is not None
 
 
+def test_render_refuses_an_async_environment() -> None:
+    env = jinja2.Environment(loader=jinja2.DictLoader({"x.html": "x"}), enable_async=True)
+    with pytest.raises(TypeError, match="use stream"):
+        Templates(env=env).render(Request.build(), "x.html")
+
+
 def test_exactly_one_of_directory_or_env() -> None:
     with pytest.raises(TypeError):
         Templates()
