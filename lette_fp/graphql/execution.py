@@ -37,8 +37,11 @@ ContextFactory = Callable[[Request], Any]
 DEFAULT_MAX_TOKENS = 10_000
 """The most lexical tokens a query may have before parsing stops with a syntax error."""
 
-CACHED_QUERY_LENGTH = 8_192
+CACHED_QUERY_LENGTH = 2_048
 """Queries up to this many characters keep their parsed, validated document in a small cache."""
+
+CACHE_SIZE = 128
+"""How many documents the cache keeps (a 2 KiB query's document takes about 200 KiB)."""
 
 MASKED_MESSAGE = "Internal Server Error"
 """The message clients see for an unexpected exception in a resolver (unless the app has debug)."""
@@ -71,7 +74,7 @@ class Executor:
         if not self.introspection:
             rules.append(NoSchemaIntrospectionCustomRule)
         object.__setattr__(self, "rules", tuple(rules))
-        object.__setattr__(self, "_cached", lru_cache(maxsize=256)(self._prepare))
+        object.__setattr__(self, "_cached", lru_cache(maxsize=CACHE_SIZE)(self._prepare))
 
     def prepare(self, query: str) -> DocumentNode | list[GraphQLError]:
         """Return the parsed and validated document of `query`, or the errors refusing it."""
