@@ -1,6 +1,7 @@
 """lette_fp: a functional ASGI web framework. Pure handlers over immutable requests; responses are data."""
 
 from lette_fp.app import App
+from lette_fp.asgi import websocket as _websocket_edge  # noqa: F401  (installs the WebSocket edge)
 from lette_fp.http.errors import HTTPError
 from lette_fp.http.request import Request
 from lette_fp.http.response import Response, empty, html, json, raw, redirect, text
@@ -16,16 +17,21 @@ from lette_fp.routing import (
     put,
     register_converter,
     route,
+    websocket,
 )
+from lette_fp.ws import Close, accept
+from lette_fp.ws_json import ws_json
 
 __all__ = [
     "App",
+    "Close",
     "HTTPError",
     "Handler",
     "Middleware",
     "NoMatchFound",
     "Request",
     "Response",
+    "accept",
     "delete",
     "empty",
     "get",
@@ -43,4 +49,6 @@ __all__ = [
     "register_converter",
     "route",
     "text",
+    "websocket",
+    "ws_json",
 ]
