@@ -33,7 +33,9 @@ async def client_session(base: str) -> None:
     MESSAGES.clear()
     http = HTTPXAsyncTransport(url=f"{base}/graphql", timeout=5)
     async with Client(transport=http, fetch_schema_from_transport=True) as session:
-        result = await session.execute(gql("query Hi($n: String) { hello(name: $n) slowHello }"), variable_values={"n": "gql"})
+        hi = gql("query Hi($n: String) { hello(name: $n) slowHello }")
+        hi.variable_values = {"n": "gql"}
+        result = await session.execute(hi)
         assert result == {"hello": "Hello, gql!", "slowHello": "Hello later, world!"}
         added = await session.execute(gql('mutation { addMessage(text: "from gql") }'))
         assert added == {"addMessage": ["from gql"]}
