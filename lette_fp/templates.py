@@ -200,6 +200,10 @@ async def _chunked(name: str, pieces: AsyncIterator[str], chunk_size: int) -> As
                 size = 0
     except Exception as exc:
         raise _render_error(name, exc) from exc
+    finally:
+        aclose = getattr(pieces, "aclose", None)
+        if aclose is not None:
+            await aclose()
     if buffer:
         yield "".join(buffer)
 

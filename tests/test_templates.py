@@ -215,3 +215,29 @@ def test_importing_without_jinja2_names_the_extra() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert "pip install 'lette-fp[templates]'" in out.stdout
+
+
+async def test_closing_a_streamed_body_closes_the_rendering_and_its_sources() -> None:
+    env = jinja2.Environment(
+        loader=jinja2.DictLoader({"feed.html": "{% for r in rows %}<p>{{ r }}</p>{% endfor %}"}),
+        autoescape=True,
+        enable_async=True,
+    )
+    closed = anyio.Event()
+
+    async def rows() -> AsyncIterator[int]:
+        try:
+            i = 0
+            while True:
+                i += 1
+                yield i
+        finally:
+            closed.set()
+
+    resp = Templates(env=env).stream(Request.build(), "feed.html", {"rows": rows()}, chunk_size=0)
+    chunks = resp.body.chunks
+    with anyio.fail_after(5):
+        received = [await chunks.__anext__() for _ in range(6)]
+        assert "".join(received) == "<p>1</p><p>2</p>"
+        await chunks.aclose()
+        await closed.wait()
