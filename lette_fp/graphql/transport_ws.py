@@ -22,7 +22,6 @@ from anyio.streams.memory import MemoryObjectSendStream
 from graphql import ExecutionResult, GraphQLError, OperationType, execute, subscribe
 
 from lette_fp.graphql.execution import (
-    MASKED_MESSAGE,
     Executor,
     format_error,
     format_result,
@@ -212,9 +211,8 @@ class _Connection:
                 if await self.execute(id, params, scope):
                     await self.emit(_message("complete", id))
             except Exception as exc:
-                logger.error("Exception in GraphQL operation %s", id, exc_info=exc)
-                message = str(exc) if self.debug else MASKED_MESSAGE
-                await self.emit(_message("error", id, [{"message": message}]))
+                error = GraphQLError(str(exc), original_error=exc)
+                await self.emit(_message("error", id, [format_error(error, self.debug)]))
             finally:
                 if self.operations.get(id) is scope:
                     del self.operations[id]

@@ -12,7 +12,7 @@ import httpx
 import pytest
 from graphql import GraphQLObjectType, GraphQLSchema, get_introspection_query
 
-from lette_fp import App, Request, mount
+from lette_fp import App, HTTPError, Request, mount
 from lette_fp.graphql import graphql
 from lette_fp.testing import TestClient
 from tests.graphql.schema import MESSAGES, schema
@@ -226,6 +226,20 @@ def test_context_factories_sync_async_and_default(client: TestClient) -> None:
     assert async_client.post("/graphql", json=query, headers={"x-user": "bo"}).json() == {"data": {"whoami": "async:bo"}}
     sync_client = client_for(context=lambda req: "sync:" + req.method)
     assert sync_client.post("/graphql", json=query).json() == {"data": {"whoami": "sync:POST"}}
+
+
+def test_a_context_may_refuse_the_request_with_http_error() -> None:
+    def context(req: Request) -> dict[str, Any]:
+        if "authorization" not in req.headers:
+            raise HTTPError(401, "sign in first", {"www-authenticate": "Bearer"})
+        return {"request": req}
+
+    client = client_for(context=context)
+    refused = client.post("/graphql", json={"query": "{ hello }"})
+    assert refused.status_code == 401
+    assert refused.headers["www-authenticate"] == "Bearer"
+    assert refused.json() == {"detail": "sign in first"}
+    assert client.post("/graphql", json={"query": "{ hello }"}, headers={"authorization": "Bearer x"}).status_code == 200
 
 
 def test_resolver_errors_leak_nothing_unless_debug(caplog: pytest.LogCaptureFixture, client: TestClient) -> None:

@@ -13,7 +13,7 @@ import pytest
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 from graphql import GraphQLField, GraphQLInt, GraphQLObjectType, GraphQLSchema
 
-from lette_fp import Request
+from lette_fp import HTTPError, Request
 from lette_fp.graphql import Executor
 from lette_fp.graphql.transport_ws import transport_ws_pipe
 from lette_fp.ws import Close
@@ -175,6 +175,18 @@ async def test_subscription_errors_before_and_during_the_stream() -> None:
         failed = await client.receive()
         assert failed == {"type": "error", "id": "f", "payload": [{"message": "Internal Server Error"}]}
         await client.nothing_pending()
+
+
+async def test_a_context_refusing_with_http_error_shows_its_detail() -> None:
+    def context(req: Request) -> str:
+        if not req.attrs["connection_params"].get("token"):
+            raise HTTPError(401, "a token is needed")
+        return "ok"
+
+    async with connect(Executor(schema, context=context)) as client:
+        await client.init()
+        await client.send(subscribe("w", "subscription { whoami }"))
+        assert await client.receive() == {"type": "error", "id": "w", "payload": [{"message": "a token is needed"}]}
 
 
 async def test_the_context_sees_the_connection_init_payload() -> None:
