@@ -9,14 +9,14 @@ from contextlib import AbstractAsyncContextManager
 from types import MappingProxyType
 from typing import Any
 
-from lette_fp.binding import bind
+from lette_fp.binding import bind, is_plain_sync_handler
 from lette_fp.debug import debug_error, internal_error
 from lette_fp.http.entities import Delegate
 from lette_fp.http.errors import HTTPError
 from lette_fp.http.request import EMPTY_MAPPING, Request
 from lette_fp.http.response import Response, empty, json, redirect
 from lette_fp.pipeline import Handler, Middleware, compose, interpret, to_handler
-from lette_fp.routing import NOT_FOUND, Found, MethodNotAllowed, RedirectSlash, Router
+from lette_fp.routing import Found, MethodNotAllowed, RedirectSlash, Router
 
 logger = logging.getLogger("lette_fp.error")
 
@@ -25,6 +25,10 @@ ExceptionHandler = Callable[[Request, Exception], Any]
 
 Lifespan = Callable[["App"], AbstractAsyncContextManager[Mapping[str, Any] | None]]
 """An async context manager factory; what it yields becomes `req.state`."""
+
+Endpoint = tuple[Callable[[Request], Any], bool]
+"""What the router hands back for a route: the handler, and whether it is a plain sync function
+to call directly (else an async handler to await)."""
 
 DEFAULT_MAX_BODY_SIZE = 10 * 1024 * 1024
 _PARAM = re.compile(r"{([A-Za-z_][A-Za-z0-9_]*)(?::[^}]*)?}")
@@ -72,44 +76,54 @@ class App:
             redirect_slashes=redirect_slashes,
         )
         self._has_hosts = bool(getattr(self.router, "has_hosts", True))
-        self.handler: Handler = compose(self._handle_errors, list(middleware))
+        self.handler: Handler = compose(self._handle, list(middleware))
         self._error_handler = self._status_handlers.get(500) or self._type_handlers.get(Exception)
         from lette_fp.asgi.app import make_asgi
+        from lette_fp.asgi.http import make_http
 
+        self._serve_http = make_http(self)
         self._asgi = make_asgi(self)
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         """The ASGI entry point (HTTP, WebSocket and lifespan scopes)."""
-        await self._asgi(scope, receive, send)
+        if scope["type"] == "http":
+            await self._serve_http(scope, receive, send)
+        else:
+            await self._asgi(scope, receive, send)
 
     def url_path_for(self, name: str, /, **params: Any) -> str:
         """Return the path of the named route with `params` filled in (raises NoMatchFound)."""
         return str(self.router.url_path_for(name, **params))
 
-    def _prepare(self, route: Any, middleware: Sequence[Middleware], full_name: str | None) -> Handler:
-        names = frozenset(_PARAM.findall(getattr(route, "full_path", None) or route.path))
-        handler = compose(bind(route.handler, names), list(middleware))
+    def _prepare(self, route: Any, middleware: Sequence[Middleware], full_name: str | None) -> Endpoint:
+        fn = route.handler
         options = getattr(route, "options", None) or EMPTY_MAPPING
+        if not middleware and "max_body_size" not in options and is_plain_sync_handler(fn):
+            return (fn, True)
+        names = frozenset(_PARAM.findall(getattr(route, "full_path", None) or route.path))
+        handler = compose(bind(fn, names), list(middleware))
         if "max_body_size" in options:
             handler = _with_body_limit(handler, options["max_body_size"])
-        return handler
+        return (handler, False)
 
-    def _prepare_app(self, mount: Any, middleware: Sequence[Middleware]) -> Handler:
+    def _prepare_app(self, mount: Any, middleware: Sequence[Middleware]) -> Endpoint:
         target = mount.app
 
         async def delegate(req: Request) -> Response:
             return Response(200, (), Delegate(target, req.root_path, req.path_params))
 
-        return compose(delegate, list(middleware))
+        return (compose(delegate, list(middleware)), False)
 
-    async def _dispatch(self, req: Request) -> Response:
-        path = req.path
-        root = req.root_path
-        if root and path.startswith(root):
-            path = path[len(root):] or "/"
-        host = req.headers.get("host") if self._has_hosts else None
-        match = self.router.match(req.method, path, host)
-        if type(match) is Found:
+    async def _handle(self, req: Request) -> Response:
+        try:
+            path = req.path
+            root = req.root_path
+            if root and path.startswith(root):
+                path = path[len(root):] or "/"
+            host = req.headers.get("host") if self._has_hosts else None
+            match = self.router.match(req.method, path, host)
+            if type(match) is not Found:
+                return self._unrouted(req, match)
             params = match.params
             prefix = match.prefix
             if params or prefix:
@@ -118,9 +132,21 @@ class App:
                     req = req.replace(path_params=params, root_path=root + prefix, attrs=attrs)
                 else:
                     req = req.replace(path_params=params)
-            return await match.endpoint(req)
-        if match is NOT_FOUND:
-            raise HTTPError(404)
+            fn, sync = match.endpoint
+            if sync:
+                result = fn(req)
+                return result if type(result) is Response else await interpret(result)
+            return await fn(req)  # type: ignore[no-any-return]
+        except Exception as exc:
+            resp = await self.handle_exception(req, exc)
+            if resp is None:
+                raise
+            return resp
+
+    _handle.__lette_async_handler__ = True  # type: ignore[attr-defined]
+
+    def _unrouted(self, req: Request, match: Any) -> Response:
+        """Answer a request no route took: 404, 405 with Allow (204 for OPTIONS), or the slash redirect."""
         if isinstance(match, MethodNotAllowed):
             allow = ", ".join(match.allow)
             if req.method == "OPTIONS":
@@ -129,21 +155,13 @@ class App:
             raise HTTPError(405, headers={"allow": allow})
         if isinstance(match, RedirectSlash):
             target = match.path
+            root = req.root_path
             if root:
                 target = root.rstrip("/") + target
             if req.query_string:
                 target += "?" + req.query_string.decode("latin-1")
             return redirect(target, 307)
         raise HTTPError(404)
-
-    async def _handle_errors(self, req: Request) -> Response:
-        try:
-            return await self._dispatch(req)
-        except Exception as exc:
-            resp = await self.handle_exception(req, exc)
-            if resp is None:
-                raise
-            return resp
 
     async def handle_exception(self, req: Request, exc: Exception) -> Response | None:
         """Return the answer to `exc` from the exception handlers (by status for an HTTPError,

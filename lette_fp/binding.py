@@ -41,6 +41,16 @@ def _path_param(name: str) -> Extractor:
     return extract
 
 
+def is_plain_sync_handler(fn: AnyHandler) -> bool:
+    """Return True when `fn` is a sync function taking just the request: it can be called as is."""
+    if is_async_callable(fn):
+        return False
+    try:
+        return len(inspect.signature(fn).parameters) <= 1
+    except (TypeError, ValueError):
+        return False
+
+
 def bind(fn: AnyHandler, path_params: frozenset[str] = frozenset()) -> Handler:
     """Return `fn` as `async (Request) -> Response`, resolving extra parameters once, now."""
     try:

@@ -49,19 +49,26 @@ class Incoming:
     parser once, within the limit. Past `limit` bytes: HTTPError 413, without reading the rest; a
     declared `Content-Length` over the limit is refused before reading."""
 
-    __slots__ = ("shared", "_headers", "limit")
+    __slots__ = ("_receive", "shared_state", "_headers", "limit")
 
     def __init__(self, receive: Receive, headers: Iterable[tuple[bytes, bytes]], limit: int | None) -> None:
-        self.shared = BodyState(receive)
+        self._receive = receive
+        self.shared_state: BodyState | None = None
         self._headers = headers
         self.limit = limit
 
+    @property
+    def shared(self) -> BodyState:
+        """The state every copy of this body shares, created when the body is first used."""
+        state = self.shared_state
+        if state is None:
+            state = self.shared_state = BodyState(self._receive)
+        return state
+
     def with_limit(self, limit: int | None) -> Incoming:
         """Return the same body with another size limit."""
-        other = Incoming.__new__(Incoming)
-        other.shared = self.shared
-        other._headers = self._headers
-        other.limit = limit
+        other = Incoming(self._receive, self._headers, limit)
+        other.shared_state = self.shared
         return other
 
     def _check_declared_length(self) -> None:

@@ -29,7 +29,8 @@ def make_http(app: App) -> Callable[[Scope, Receive, Send], Awaitable[None]]:
         headers = scope["headers"]
         state = app.state
         if state is None:
-            state = app.request_state(scope.get("state"))
+            scope_state = scope.get("state")
+            state = app.request_state(scope_state) if scope_state else EMPTY_MAPPING
         body = Incoming(receive, headers, limit)
         req = Request(
             scope["method"],
@@ -65,7 +66,8 @@ def make_http(app: App) -> Callable[[Scope, Receive, Send], Awaitable[None]]:
         else:
             await send_response(resp, scope, body, send)
         finally:
-            if body.shared.cleanups is not None:
+            shared = body.shared_state
+            if shared is not None and shared.cleanups is not None:
                 body.release()
 
     return serve_http

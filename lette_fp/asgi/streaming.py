@@ -8,11 +8,13 @@ idle. A send that fails because the client left (ASGI 2.4 `OSError`) ends the st
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, MutableMapping
 from typing import Any, cast
 
 import anyio
 import anyio.lowlevel
+import sniffio
 
 from lette_fp.http.entities import Stream
 from lette_fp.http.errors import ClientDisconnected
@@ -81,6 +83,38 @@ async def _send_all_locked(source: AsyncIterator[bytes | str], sender: _Sender) 
             await sender.chunk(data)
 
 
+async def _pump_on_asyncio(source: AsyncIterator[bytes | str], receive: Receive, send: Send) -> bool:
+    """`pump` without a heartbeat on asyncio: the same contract, with the watcher as a bare asyncio
+    task that cancels an anyio scope, since a task group per response costs more than the chunks."""
+    left = False
+    settled = False
+    exhausted = False
+    try:
+        with anyio.CancelScope() as scope:
+
+            def on_disconnect(watcher: asyncio.Task[None]) -> None:
+                nonlocal left
+                if not watcher.cancelled() and watcher.exception() is None and not settled:
+                    left = True
+                    scope.cancel()
+
+            watcher = asyncio.get_running_loop().create_task(wait_disconnect(receive))
+            watcher.add_done_callback(on_disconnect)
+            try:
+                await _send_all(source, send)
+                exhausted = True
+            except (OSError, ClientDisconnected):
+                left = True
+            finally:
+                settled = True
+                watcher.remove_done_callback(on_disconnect)
+                watcher.cancel()
+    finally:
+        if not exhausted:
+            await close_source(source)
+    return left
+
+
 async def pump(
     chunks: AsyncIterable[bytes | str],
     receive: Receive,
@@ -93,6 +127,8 @@ async def pump(
     that many seconds pass without a chunk. The source is closed in every case; an exception it
     raises propagates unchanged."""
     source = aiter(chunks)
+    if interval <= 0 and sniffio.current_async_library() == "asyncio":
+        return await _pump_on_asyncio(source, receive, send)
     left = False
     error: BaseException | None = None
     try:
