@@ -293,7 +293,7 @@ def index(req: Request) -> Response:
         '<p id="result" hidden></p>'
         f'<h2>Files</h2><ul id="files" data-url="{files_url}"></ul><p id="empty" class="muted">Nothing uploaded yet.</p>'
     )
-    return html(page("Uploads", body, SCRIPT))
+    return html(page("Uploads", body, SCRIPT, head="<style>progress { width: 24rem; max-width: 70%; }</style>"))
 
 
 def create_app(settings: Settings | None = None) -> App:
