@@ -144,8 +144,6 @@ def main(argv: list[str]) -> int:
         name, _, key = args.profile.partition(":")
         return uvloop.run(profile(name, key))
     started = time.perf_counter()
-    background = report.background_cpu()
-    print(f"background CPU use (other processes): {background:.0%} of all cores", flush=True)
 
     import uvloop
 
@@ -153,12 +151,15 @@ def main(argv: list[str]) -> int:
     asyncio.set_event_loop(loop)
     all_cpus = os.sched_getaffinity(0)
     os.sched_setaffinity(0, {min(all_cpus)})
+    frameworks: list[driver.Framework] = []
     try:
         print("correctness check (status, content-type, body of every scenario):", flush=True)
         frameworks = loop.run_until_complete(load_and_check(names))
         ok = print_check(frameworks)
         if args.check:
             return 0 if ok else 1
+        background = report.background_cpu()
+        print(f"background CPU use (other processes): {background:.0%} of all cores", flush=True)
         raw = next((fw for fw in frameworks if fw.name == "raw_asgi"), None)
         if raw is not None and (raw.error or raw.failures):
             print("the raw ASGI floor itself is broken: not measuring", file=sys.stderr)
@@ -169,9 +170,9 @@ def main(argv: list[str]) -> int:
             flush=True,
         )
         cells = loop.run_until_complete(in_process(frameworks, cfg))
+    finally:
         for fw in frameworks:
             loop.run_until_complete(driver.shutdown(fw))
-    finally:
         os.sched_setaffinity(0, all_cpus)
         loop.close()
 

@@ -2,6 +2,7 @@
 
 from lette_fp import body_params as body_params  # registers the JSON-body and FormData resolvers
 from lette_fp.app import App
+from lette_fp.asgi import websocket as _websocket_edge  # noqa: F401  (installs the WebSocket edge)
 from lette_fp.forms import FormData, UploadFile
 from lette_fp.http.errors import HTTPError
 from lette_fp.http.files import file
@@ -20,12 +21,16 @@ from lette_fp.routing import (
     put,
     register_converter,
     route,
+    websocket,
 )
 from lette_fp.sse import Event, sse
 from lette_fp.staticfiles import static_files
+from lette_fp.ws import Close, accept
+from lette_fp.ws_json import ws_json
 
 __all__ = [
     "App",
+    "Close",
     "Event",
     "FormData",
     "HTTPError",
@@ -34,6 +39,7 @@ __all__ = [
     "NoMatchFound",
     "Request",
     "Response",
+    "accept",
     "delete",
     "empty",
     "file",
@@ -56,4 +62,6 @@ __all__ = [
     "stream",
     "text",
     "UploadFile",
+    "websocket",
+    "ws_json",
 ]

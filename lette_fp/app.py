@@ -82,7 +82,7 @@ class App:
         """The ASGI entry point (HTTP, WebSocket and lifespan scopes)."""
         await self._asgi(scope, receive, send)
 
-    def url_path_for(self, name: str, **params: Any) -> str:
+    def url_path_for(self, name: str, /, **params: Any) -> str:
         """Return the path of the named route with `params` filled in (raises NoMatchFound)."""
         return str(self.router.url_path_for(name, **params))
 

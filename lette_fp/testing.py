@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import math
-from collections.abc import AsyncIterator, Iterator, MutableMapping
+from collections.abc import AsyncIterator, Iterator, MutableMapping, Sequence
 from types import TracebackType
 from typing import Any
 from urllib.parse import unquote
@@ -20,6 +20,17 @@ import anyio.from_thread
 import httpx
 
 from lette_fp.asgi.http import RAISE_SERVER_EXCEPTIONS
+from lette_fp.ws_testing import (
+    DEFAULT_TIMEOUT,
+    AsyncWebSocketSession,
+    WebSocketClosed,
+    WebSocketDenied,
+    WebSocketSession,
+    http_url,
+    websocket_scope,
+)
+
+__all__ = ["AsyncTestClient", "TestClient", "WebSocketClosed", "WebSocketDenied"]
 
 Message = dict[str, Any]
 
@@ -271,6 +282,18 @@ class TestClient(httpx.Client):
         kwargs.setdefault("follow_redirects", True)
         super().__init__(base_url=base_url, transport=_SyncTransport(self), **kwargs)
 
+    def websocket_connect(
+        self, url: str, subprotocols: Sequence[str] | None = None, headers: Any = None,
+        timeout: float | None = DEFAULT_TIMEOUT,
+    ) -> WebSocketSession:
+        """Return a WebSocket session with the app at `url`, for `with ... as ws:`; entering it
+        raises WebSocketDenied when the handshake is refused."""
+        def session() -> AsyncWebSocketSession:
+            scope = websocket_scope(self.runner.scope(self.build_request("GET", http_url(url), headers=headers)), subprotocols)
+            return AsyncWebSocketSession(self.runner.app, scope, self.runner.raise_exceptions, timeout)
+
+        return WebSocketSession(session, self.portal, self.backend)
+
     @property
     def app_state(self) -> MutableMapping[str, Any]:
         """The lifespan state shared with the app (what the server keeps in `scope["state"]`)."""
@@ -321,6 +344,15 @@ class AsyncTestClient(httpx.AsyncClient):
         self._context: Any = None
         kwargs.setdefault("follow_redirects", True)
         super().__init__(base_url=base_url, transport=_AsyncTransport(self.runner), **kwargs)
+
+    def websocket_connect(
+        self, url: str, subprotocols: Sequence[str] | None = None, headers: Any = None,
+        timeout: float | None = DEFAULT_TIMEOUT,
+    ) -> AsyncWebSocketSession:
+        """Return a WebSocket session with the app at `url`, for `async with ... as ws:`; entering
+        it raises WebSocketDenied when the handshake is refused."""
+        scope = websocket_scope(self.runner.scope(self.build_request("GET", http_url(url), headers=headers)), subprotocols)
+        return AsyncWebSocketSession(self.runner.app, scope, self.runner.raise_exceptions, timeout)
 
     async def __aenter__(self) -> AsyncTestClient:
         self._context = self.runner.running()

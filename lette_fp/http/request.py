@@ -103,7 +103,7 @@ class Request(msgspec.Struct, frozen=True):
         url = self.url
         return url.replace(path=self.root_path.rstrip("/") + "/", query="")
 
-    def url_for(self, name: str, **params: Any) -> URL:
+    def url_for(self, name: str, /, **params: Any) -> URL:
         """Return the absolute URL of the named route with `params` (raises NoMatchFound)."""
         if self.app is None:
             raise RuntimeError("url_for needs a request that came through an App")
