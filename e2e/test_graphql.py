@@ -21,6 +21,7 @@ def test_a_book_added_in_one_tab_appears_live_in_another(page: Page, base_url: s
         page.click("#add button[type=submit]")
         expect(page.locator("#shelf li").last).to_have_text("Dune by Frank Herbert")
         expect(watcher.locator("#live li").first).to_have_text("Dune by Frank Herbert")
+        expect(watcher.locator("#shelf li").last).to_have_text("Dune by Frank Herbert")
 
         page.fill("#title", " ")
         page.fill("#author", "nobody")

@@ -219,6 +219,7 @@ socket.onmessage = (m) => {
     socket.send(JSON.stringify({id: "1", type: "subscribe", payload: {query: "subscription { bookAdded { title author } }"}}));
   } else if (message.type === "next") {
     live.prepend(line(message.payload.data.bookAdded));
+    load();
   } else if (message.type === "ping") {
     socket.send(JSON.stringify({type: "pong"}));
   }
