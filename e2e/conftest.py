@@ -20,6 +20,8 @@ from playwright.sync_api import BrowserContext, Page, Playwright, sync_playwrigh
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = ROOT / "build" / "screenshots"
+UPLOAD_LIMIT = 1024 * 1024
+"""The upload size limit the showcase runs with here (`UPLOADS_MAX_BYTES`)."""
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -55,10 +57,10 @@ def _wait_listening(port: int, process: subprocess.Popen[bytes], timeout: float 
 @pytest.fixture(scope="session")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`uvicorn examples.showcase.app:app` (what `make run` serves) on 127.0.0.1, in a fresh
-    directory so the notes database starts empty."""
+    directory so the notes database and the uploads start empty; uploads limited to `UPLOAD_LIMIT`."""
     workdir = tmp_path_factory.mktemp("showcase")
     port = _free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "UPLOADS_DIR": str(workdir / "uploads"), "UPLOADS_MAX_BYTES": str(UPLOAD_LIMIT)}
     env.pop("DATABASE_URL", None)
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "examples.showcase.app:app", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],

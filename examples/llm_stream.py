@@ -1,7 +1,7 @@
 """Streaming LLM tokens with server-sent events.
 
 Run: `uvicorn examples.llm_stream:app` and open http://127.0.0.1:8000/ — the page asks
-`/chat?prompt=...` with an EventSource and prints each token as it arrives. A dropped connection
+`chat?prompt=...` with an EventSource and prints each token as it arrives. A dropped connection
 reconnects with `Last-Event-ID`, and the stream resumes after the last token received. When the
 page is closed, the generator stops at once (its `finally` runs).
 """
@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator
 import anyio
 import msgspec
 
+from examples.layout import page
 from lette_fp import App, Event, Request, Response, get, html, sse
 
 log = logging.getLogger("llm_stream")
@@ -48,35 +49,55 @@ async def generate(prompt: str, start: int) -> AsyncIterator[Event]:
 
 def chat(req: Request) -> Response:
     """Stream the answer to `?prompt=`; resume after `Last-Event-ID` when the client reconnects."""
-    prompt = req.query.get("prompt", "streaming")
+    prompt = req.query.get("prompt", "streaming")[:500]
     last = req.headers.get("last-event-id")
     start = int(last) + 1 if last and last.isdigit() else 0
     return sse(generate(prompt, start), ping=15.0)
 
 
-PAGE = """<!doctype html>
-<meta charset="utf-8"><title>lette_fp token stream</title>
-<form id="ask"><input name="prompt" value="functional web frameworks"> <button>Ask</button></form>
-<p id="out"></p>
-<script>
+SCRIPT = """
 let source;
-document.getElementById("ask").onsubmit = (e) => {
-  e.preventDefault();
+const out = document.getElementById("out");
+const status = document.getElementById("status");
+document.getElementById("ask").onsubmit = (event) => {
+  event.preventDefault();
   if (source) source.close();
-  const out = document.getElementById("out");
-  out.textContent = "";
-  const prompt = new FormData(e.target).get("prompt");
-  source = new EventSource("/chat?prompt=" + encodeURIComponent(prompt));
-  source.addEventListener("token", (m) => { out.textContent += JSON.parse(m.data).text; });
-  source.addEventListener("end", () => source.close());
+  out.replaceChildren();
+  let count = 0;
+  status.textContent = "streaming…";
+  const prompt = new FormData(event.target).get("prompt");
+  source = new EventSource(out.dataset.url + "?prompt=" + encodeURIComponent(prompt));
+  source.addEventListener("token", (message) => {
+    const token = document.createElement("span");
+    token.className = "token";
+    token.textContent = JSON.parse(message.data).text;
+    out.append(token);
+    count += 1;
+    status.textContent = "streaming… " + count + " tokens";
+  });
+  source.addEventListener("end", () => {
+    source.close();
+    status.textContent = "done: " + count + " tokens";
+  });
 };
-</script>
 """
+
+STYLE = """<style>
+#out { min-height: 4rem; padding: .8rem; border: 1px solid #ddd; border-radius: 4px; background: #fafafa; }
+.token { animation: appear .3s ease-out; } @keyframes appear { from { background: #ffe58a; } to { background: none; } }
+</style>"""
 
 
 def index(req: Request) -> Response:
-    """The page that reads the stream with an EventSource."""
-    return html(PAGE)
+    """`GET /`: the page that reads the stream with an EventSource."""
+    body = (
+        "<h1>Token stream</h1><p>A fake model answers your prompt one token at a time, "
+        "sent as server-sent events and read by an <code>EventSource</code>.</p>"
+        '<form id="ask"><input type="text" name="prompt" value="functional web frameworks"> '
+        '<button type="submit">Ask</button></form>'
+        f'<div id="out" data-url="{req.url_for("chat").path}"></div><p id="status" class="muted"></p>'
+    )
+    return html(page("lette_fp token stream", body, SCRIPT, head=STYLE))
 
 
-app = App([get("/", index), get("/chat", chat)])
+app = App([get("/", index, name="index"), get("/chat", chat, name="chat")])

@@ -68,3 +68,22 @@ def test_two_examples_yielding_the_same_state_key_fail_at_startup() -> None:
     two = Example("two", "Two", "", _app_with_state(engine="y"), "-")
     with pytest.raises(RuntimeError, match="engine"), TestClient(create_app([one, two])):
         pass
+
+
+def test_mounted_login_flow_keeps_the_mount_prefix(client: TestClient) -> None:
+    with client:
+        bounced = client.get("/auth/private", follow_redirects=False)
+        assert bounced.headers["location"] == "http://testserver/auth/login?next=http%3A%2F%2Ftestserver%2Fauth%2Fprivate"
+        form = client.get(bounced.headers["location"]).text
+        assert '<form method="post" action="/auth/login">' in form
+        assert 'name="next" value="/auth/private"' in form
+        logged_in = client.post("/auth/login", data={"username": "ann", "password": "wonderland", "next": "/auth/private"}, follow_redirects=False)
+        assert logged_in.headers["location"] == "/auth/private"
+        assert "Hello, ann!" in client.get("/auth/private").text
+
+
+def test_mounted_uploads_and_stream_use_their_own_urls(client: TestClient) -> None:
+    with client:
+        assert 'action="/uploads/files"' in client.get("/uploads/").text
+        assert 'data-url="/llm-stream/chat"' in client.get("/llm-stream/").text
+        assert client.get("/llm-stream/chat", params={"prompt": "hi"}).headers["content-type"] == "text/event-stream; charset=utf-8"

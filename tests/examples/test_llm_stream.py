@@ -5,6 +5,7 @@ import json
 import pytest
 
 from examples import llm_stream
+from lette_fp import App, mount
 from lette_fp.testing import TestClient
 
 
@@ -23,10 +24,24 @@ def token_texts(body: str) -> list[tuple[str, str]]:
 
 def test_tokens_stream_as_events_and_resume_after_the_last_id() -> None:
     client = TestClient(llm_stream.app)
-    assert "EventSource" in client.get("/").text
     full = token_texts(client.get("/chat", params={"prompt": "x"}).text)
     tokens = llm_stream.fake_model("x")
     assert "".join(json.loads(data)["text"] for _, data in full[:-1]) == "".join(tokens)
     assert full[-1] == ("", "done")
     resumed = token_texts(client.get("/chat", params={"prompt": "x"}, headers={"last-event-id": "3"}).text)
     assert resumed[0][0] == "4" and resumed[:-1] == full[4:-1]
+
+
+def test_the_page_reads_the_stream_from_the_chat_route_wherever_the_app_is_mounted() -> None:
+    alone = TestClient(llm_stream.app).get("/")
+    assert alone.headers["content-type"] == "text/html; charset=utf-8"
+    assert '<div id="out" data-url="/chat">' in alone.text
+    assert "new EventSource(out.dataset.url" in alone.text
+    mounted = TestClient(App([mount("/llm", llm_stream.app)])).get("/llm/")
+    assert '<div id="out" data-url="/llm/chat">' in mounted.text
+
+
+def test_a_long_prompt_is_cut_to_500_characters() -> None:
+    events = token_texts(TestClient(llm_stream.app).get("/chat", params={"prompt": "x" * 10_000}).text)
+    text = "".join(json.loads(data)["text"] for _, data in events[:-1])
+    assert "x" * 500 in text and "x" * 501 not in text

@@ -1,0 +1,180 @@
+"""The chat example: fan-out to every member, notices, history, per-member errors and rate limit,
+bounded queues (a slow member is dropped), Origin check; on the test client and real servers."""
+
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import anyio
+import msgspec
+import pytest
+from websockets.sync.client import connect
+
+from examples.chat import create_app
+from examples.chat.app import BURST, MAX_TEXT, RateLimit, chat_socket, clean_name
+from examples.chat.room import SHUTTING_DOWN, TOO_SLOW, Room
+from lette_fp import Close, Request
+from lette_fp.testing import TestClient, WebSocketDenied
+from tests.servers import ServerFactory
+
+
+@pytest.fixture
+def client() -> Iterator[TestClient]:
+    with TestClient(create_app()) as client:
+        yield client
+
+
+def test_a_message_reaches_every_member_the_sender_included(client: TestClient) -> None:
+    with client.websocket_connect("/ws?name=ann") as ann:
+        assert ann.receive_json() == {"type": "welcome", "you": "ann", "online": ["ann"], "history": []}
+        with client.websocket_connect("/ws?name=bob") as bob, client.websocket_connect("/ws?name=cy") as cy:
+            assert bob.receive_json()["online"] == ["ann", "bob"]
+            assert ann.receive_json() == {"type": "joined", "user": "bob", "online": ["ann", "bob"]}
+            assert cy.receive_json()["online"] == ["ann", "bob", "cy"]
+            assert ann.receive_json()["user"] == bob.receive_json()["user"] == "cy"
+
+            bob.send_json({"text": "hello, room"})
+            received = [member.receive_json() for member in (ann, bob, cy)]
+            assert [(m["type"], m["user"], m["text"]) for m in received] == [("message", "bob", "hello, room")] * 3
+            assert received[0]["at"] == received[1]["at"] == received[2]["at"]
+        assert ann.receive_json() == {"type": "left", "user": "cy", "online": ["ann", "bob"]}
+        assert ann.receive_json() == {"type": "left", "user": "bob", "online": ["ann"]}
+
+
+def test_a_newcomer_sees_the_recent_messages(client: TestClient) -> None:
+    with client.websocket_connect("/ws?name=ann") as ann:
+        ann.receive_json()
+        for n in range(3):
+            ann.send_json({"text": f"message {n}"})
+            assert ann.receive_json()["text"] == f"message {n}"
+    with client.websocket_connect("/ws?name=bob") as bob:
+        welcome = bob.receive_json()
+        assert [(m["user"], m["text"]) for m in welcome["history"]] == [("ann", f"message {n}") for n in range(3)]
+
+
+def test_the_history_is_bounded() -> None:
+    room = Room(history_size=3)
+    for n in range(10):
+        room.say("ann", str(n))
+    assert [said.text for said in room.history] == ["7", "8", "9"]
+
+
+def test_bad_messages_get_a_reason_sent_to_the_sender_only(client: TestClient) -> None:
+    with client.websocket_connect("/ws?name=ann") as ann, client.websocket_connect("/ws?name=bob") as bob:
+        ann.receive_json(), ann.receive_json(), bob.receive_json()
+        for bad, reason in [
+            ("not json", "Invalid message: JSON is malformed"),
+            ('{"txt": "typo"}', "Invalid message: Object contains unknown field `txt`"),
+            ('{"text": ""}', "Invalid message: Expected `str` of length >= 1 - at `$.text`"),
+            ('{"text": "' + "x" * (MAX_TEXT + 1) + '"}', f"Invalid message: Expected `str` of length <= {MAX_TEXT} - at `$.text`"),
+            ('{"text": "   "}', "Empty message"),
+        ]:
+            bob.send_text(bad)
+            answer = bob.receive_json()
+            assert answer["type"] == "error" and answer["detail"].startswith(reason), answer
+        bob.send_json({"text": "x" * MAX_TEXT})
+        assert ann.receive_json()["text"] == "x" * MAX_TEXT  # ann saw none of the errors
+
+
+def test_a_member_sending_too_fast_is_told_to_slow_down(client: TestClient) -> None:
+    with client.websocket_connect("/ws?name=ann") as ann:
+        ann.receive_json()
+        for n in range(BURST + 1):
+            ann.send_json({"text": str(n)})
+        answers = [ann.receive_json() for _ in range(BURST + 1)]
+    assert [a["text"] for a in answers[:BURST]] == [str(n) for n in range(BURST)]
+    assert answers[BURST] == {"type": "error", "detail": "Slow down: at most 5 messages a second"}
+
+
+def test_the_rate_limit_refills_with_time() -> None:
+    limit = RateLimit(rate=2.0, burst=3, now=0.0)
+    assert [limit.allow(0.0) for _ in range(4)] == [True, True, True, False]
+    assert limit.allow(0.5) and not limit.allow(0.5)
+    assert [limit.allow(100.0) for _ in range(4)] == [True, True, True, False]
+
+
+def test_names_are_cleaned_or_made_up() -> None:
+    assert clean_name("  ann\x00\x1b ") == "ann"
+    assert len(clean_name("x" * 100)) == 32
+    assert clean_name("").startswith("guest-") and clean_name(None).startswith("guest-")
+
+
+def test_a_cross_site_page_cannot_open_the_socket(client: TestClient) -> None:
+    with pytest.raises(WebSocketDenied) as denied, client.websocket_connect("/ws", headers={"origin": "http://evil.example"}):
+        pass
+    assert (denied.value.status, denied.value.json()) == (403, {"detail": "Cross-site WebSocket refused"})
+    with client.websocket_connect("/ws?name=ann", headers={"origin": "http://testserver"}) as ann:
+        assert ann.receive_json()["you"] == "ann"
+
+
+def test_the_page_points_at_the_socket_wherever_it_is_mounted(client: TestClient) -> None:
+    page = client.get("/")
+    assert page.headers["content-type"] == "text/html; charset=utf-8"
+    assert '<section id="chat" data-socket="/ws" hidden>' in page.text
+    assert "new WebSocket(url)" in page.text
+
+
+async def test_a_member_that_falls_behind_is_dropped_and_told_why() -> None:
+    room = Room(queue_size=4)
+    with room.join("slow") as slow, room.join("fast") as fast:
+        fast_events, seen = fast.events(), []
+        for n in range(10):
+            room.say("fast", str(n))
+            while not (seen and f'"text":"{n}"' in seen[-1]):
+                seen.append(await fast_events.__anext__())
+        left = '{"type":"left","user":"slow","online":["fast"]}'
+        assert [e if e == left else msgspec.json.decode(e)["text"] for e in seen] == [*"0123", left, *"456789"]
+        assert [m.name for m in room.members] == ["fast"]
+
+        received = [event async for event in _take(slow.events(), 10)]
+        assert '"joined"' in received[0] and [msgspec.json.decode(e)["text"] for e in received[1:4]] == [*"012"]
+        assert received[4:] == [TOO_SLOW]  # its queue of four, then the Close
+        fast.end(SHUTTING_DOWN)
+        assert [event async for event in fast_events] == [SHUTTING_DOWN]
+
+
+async def test_a_slow_connection_gets_the_queued_events_then_close_1013() -> None:
+    room = Room(queue_size=4)
+    send, receive = anyio.create_memory_object_stream[str | bytes](1)
+    resp = chat_socket(Request.build("WEBSOCKET", "/ws", query="name=slow", state={"chat_room": room}))
+    outgoing = resp.body.pipe(_incoming(receive))
+    with anyio.fail_after(5):
+        assert '"you":"slow"' in await outgoing.__anext__()
+        for n in range(10):
+            room.say("someone", str(n))
+        rest = [event async for event in outgoing]
+    await send.aclose()
+    assert rest[-1] == Close(1013, "Too slow: the room's messages were piling up")
+    assert 4 <= len(rest) - 1 <= 5  # the queue, plus the one the merge may already hold
+    assert room.members == []
+
+
+async def test_shutting_down_closes_every_member_with_1001() -> None:
+    room = Room()
+    with room.join("ann") as ann:
+        room.close()
+        assert [event async for event in ann.events()] == [SHUTTING_DOWN]
+
+
+def test_the_chat_on_a_real_server(serve: ServerFactory) -> None:
+    with serve(create_app()) as base_url:
+        ws_url = base_url.replace("http://", "ws://") + "/ws"
+        with connect(ws_url + "?name=ann", open_timeout=5) as ann, connect(ws_url + "?name=bob", open_timeout=5) as bob:
+            assert '"welcome"' in ann.recv(timeout=5) and '"welcome"' in bob.recv(timeout=5)
+            assert '"joined"' in ann.recv(timeout=5)
+            ann.send('{"text": "over the wire"}')
+            for member in (ann, bob):
+                assert '"text":"over the wire"' in member.recv(timeout=5)
+
+
+async def _take(events: AsyncIterator[Any], n: int) -> AsyncIterator[Any]:
+    for _ in range(n):
+        try:
+            yield await events.__anext__()
+        except StopAsyncIteration:
+            return
+
+
+async def _incoming(receive: Any) -> AsyncIterator[str | bytes]:
+    async with receive:
+        async for message in receive:
+            yield message
