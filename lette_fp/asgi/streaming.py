@@ -71,9 +71,10 @@ class _Sender:
 
 async def _send_all(source: AsyncIterator[bytes | str], send: Send) -> None:
     async for chunk in source:
-        data = chunk.encode() if isinstance(chunk, str) else chunk
-        if data:
-            await send({"type": "http.response.body", "body": data, "more_body": True})
+        if type(chunk) is not bytes:
+            chunk = chunk.encode() if isinstance(chunk, str) else bytes(chunk)
+        if chunk:
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
 
 
 async def _send_all_locked(source: AsyncIterator[bytes | str], sender: _Sender) -> None:
@@ -84,22 +85,29 @@ async def _send_all_locked(source: AsyncIterator[bytes | str], sender: _Sender) 
 
 
 async def _pump_on_asyncio(source: AsyncIterator[bytes | str], receive: Receive, send: Send) -> bool:
-    """`pump` without a heartbeat on asyncio: the same contract, with the watcher as a bare asyncio
-    task that cancels an anyio scope, since a task group per response costs more than the chunks."""
+    """`pump` without a heartbeat on asyncio: the same contract, cheaper. The watcher is a bare
+    asyncio task that cancels an anyio scope, and it is only started once the loop gets control:
+    a stream that sends every chunk without waiting never pays for it."""
     left = False
     settled = False
     exhausted = False
+    watcher: asyncio.Task[None] | None = None
+    loop = asyncio.get_running_loop()
     try:
         with anyio.CancelScope() as scope:
 
-            def on_disconnect(watcher: asyncio.Task[None]) -> None:
+            def on_disconnect(task: asyncio.Task[None]) -> None:
                 nonlocal left
-                if not watcher.cancelled() and watcher.exception() is None and not settled:
+                if not task.cancelled() and task.exception() is None and not settled:
                     left = True
                     scope.cancel()
 
-            watcher = asyncio.get_running_loop().create_task(wait_disconnect(receive))
-            watcher.add_done_callback(on_disconnect)
+            def start_watching() -> None:
+                nonlocal watcher
+                watcher = loop.create_task(wait_disconnect(receive))
+                watcher.add_done_callback(on_disconnect)
+
+            pending_start = loop.call_soon(start_watching)
             try:
                 await _send_all(source, send)
                 exhausted = True
@@ -107,8 +115,10 @@ async def _pump_on_asyncio(source: AsyncIterator[bytes | str], receive: Receive,
                 left = True
             finally:
                 settled = True
-                watcher.remove_done_callback(on_disconnect)
-                watcher.cancel()
+                pending_start.cancel()
+                if watcher is not None:
+                    watcher.remove_done_callback(on_disconnect)
+                    watcher.cancel()
     finally:
         if not exhausted:
             await close_source(source)
