@@ -20,34 +20,38 @@ RAISE_SERVER_EXCEPTIONS = "lette_fp.raise_server_exceptions"
 """Scope key the test client sets to have unhandled exceptions re-raised after the 500 is sent."""
 
 
+def request_from_scope(app: App, scope: Scope, method: str, body: bytes | Incoming, scheme: str) -> Request:
+    """Return the Request for an http or websocket `scope` (`scheme` when the scope names none)."""
+    state = app.state
+    if state is None:
+        scope_state = scope.get("state")
+        state = app.request_state(scope_state) if scope_state else EMPTY_MAPPING
+    return Request(
+        method,
+        scope["path"],
+        scope.get("root_path", ""),
+        scope.get("query_string", b""),
+        scope["headers"],
+        scope.get("client"),
+        scope.get("server"),
+        scope.get("scheme", scheme),
+        scope.get("http_version", "1.1"),
+        EMPTY_MAPPING,
+        state,
+        EMPTY_MAPPING,
+        body,
+        app,
+    )
+
+
 def make_http(app: App) -> Callable[[Scope, Receive, Send], Awaitable[None]]:
     """Return the ASGI callable for `http` scopes of `app` (configuration read once, here)."""
     handler = app.handler
     limit = app.max_body_size
 
     async def serve_http(scope: Scope, receive: Receive, send: Send) -> None:
-        headers = scope["headers"]
-        state = app.state
-        if state is None:
-            scope_state = scope.get("state")
-            state = app.request_state(scope_state) if scope_state else EMPTY_MAPPING
-        body = Incoming(receive, headers, limit)
-        req = Request(
-            scope["method"],
-            scope["path"],
-            scope.get("root_path", ""),
-            scope.get("query_string", b""),
-            headers,
-            scope.get("client"),
-            scope.get("server"),
-            scope.get("scheme", "http"),
-            scope.get("http_version", "1.1"),
-            EMPTY_MAPPING,
-            state,
-            EMPTY_MAPPING,
-            body,
-            app,
-        )
+        body = Incoming(receive, scope["headers"], limit)
+        req = request_from_scope(app, scope, scope["method"], body, "http")
         try:
             resp = await handler(req)
         except ClientDisconnected:

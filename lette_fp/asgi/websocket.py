@@ -18,11 +18,11 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from lette_fp.asgi.app import register_websocket
-from lette_fp.asgi.http import RAISE_SERVER_EXCEPTIONS
+from lette_fp.asgi.http import RAISE_SERVER_EXCEPTIONS, request_from_scope
 from lette_fp.asgi.send import Message, Receive, Scope, Send, run_background, send_response
 from lette_fp.asgi.ws_pipe import run_pipe
 from lette_fp.http.entities import Delegate
-from lette_fp.http.request import EMPTY_MAPPING, Request
+from lette_fp.http.request import Request
 from lette_fp.http.response import Response
 from lette_fp.ws import WebSocketPipe, subprotocols
 
@@ -44,25 +44,7 @@ def make_websocket(app: App) -> Callable[[Scope, Receive, Send], Awaitable[None]
         connect = await receive()
         if connect["type"] != "websocket.connect":
             return
-        state = app.state
-        if state is None:
-            state = app.request_state(scope.get("state"))
-        req = Request(
-            "WEBSOCKET",
-            scope["path"],
-            scope.get("root_path", ""),
-            scope.get("query_string", b""),
-            scope["headers"],
-            scope.get("client"),
-            scope.get("server"),
-            scope.get("scheme", "ws"),
-            scope.get("http_version", "1.1"),
-            EMPTY_MAPPING,
-            state,
-            EMPTY_MAPPING,
-            b"",
-            app,
-        )
+        req = request_from_scope(app, scope, "WEBSOCKET", b"", "ws")
         try:
             resp = await handler(req)
             body = resp.body

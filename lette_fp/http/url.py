@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
-from typing import Any, TypeVar, overload
+from typing import TypeVar
 from urllib.parse import quote, unquote_to_bytes, urlencode
 
 import msgspec
 
 from lette_fp.http.errors import HTTPError
+from lette_fp.http.multidict import MultiMapping
 
 _T = TypeVar("_T")
 
@@ -63,21 +63,15 @@ class URL(msgspec.Struct, frozen=True):
         return f"{self.scheme}://{self.netloc}{path}" + (f"?{self.query}" if self.query else "")
 
 
-class QueryParams(Mapping[str, str]):
+class QueryParams(MultiMapping[str]):
     """A read-only multi-valued view of a query string (or a urlencoded body).
 
     `params["k"]` and `get` return the first value; `getall` every value in order; `+` and
-    percent-escapes are decoded as UTF-8 with replacement, so no input fails to decode.
+    percent-escapes are decoded as UTF-8 with replacement, so no input fails to decode. Two views
+    are equal when they hold the same pairs, in any order.
     """
 
-    __slots__ = ("_items", "_first")
-
-    def __init__(self, items: list[tuple[str, str]] | None = None) -> None:
-        self._items = items or []
-        first: dict[str, str] = {}
-        for key, value in self._items:
-            first.setdefault(key, value)
-        self._first = first
+    __slots__ = ()
 
     @classmethod
     def parse(cls, query: bytes | str, max_fields: int = MAX_QUERY_FIELDS) -> QueryParams:
@@ -95,49 +89,15 @@ class QueryParams(Mapping[str, str]):
                 items.append((_decode(key), _decode(value)))
         return cls(items)
 
-    def __getitem__(self, key: str) -> str:
-        return self._first[key]
-
-    @overload
-    def get(self, key: str, /) -> str | None: ...
-    @overload
-    def get(self, key: str, default: str, /) -> str: ...
-    @overload
-    def get(self, key: str, default: _T, /) -> str | _T: ...
-
-    def get(self, key: str, default: Any = None, /) -> Any:
-        """Return the first value of `key`, or `default`."""
-        return self._first.get(key, default)
-
-    def getall(self, key: str) -> list[str]:
-        """Return every value of `key` in order (empty when absent)."""
-        return [v for k, v in self._items if k == key]
-
-    def multi_items(self) -> list[tuple[str, str]]:
-        """Return every `(key, value)` pair in order, repeated keys included."""
-        return list(self._items)
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._first
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._first)
-
-    def __len__(self) -> int:
-        return len(self._first)
-
     def __str__(self) -> str:
         return urlencode(self._items)
-
-    def __repr__(self) -> str:
-        return f"QueryParams({self._items!r})"
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, QueryParams):
             return sorted(self._items) == sorted(other._items)
         return super().__eq__(other)
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None
 
 
 def _decode(part: bytes) -> str:
