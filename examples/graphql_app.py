@@ -93,6 +93,7 @@ class Shelf:
                     yield book
         finally:
             self.subscribers.discard(subscriber)
+            subscriber.send.close()
         if subscriber.dropped:
             raise GraphQLError("Too slow: books were piling up; subscribe again")
 

@@ -96,11 +96,13 @@ class _Exchange:
             raise self.exc
 
     async def read_all(self) -> bytes:
-        return b"".join([chunk async for chunk in self.chunks])
+        with self.chunks:
+            return b"".join([chunk async for chunk in self.chunks])
 
     async def close(self) -> None:
         self.disconnected.set()
         await self.done.wait()
+        self.chunks.close()
 
 
 class _Runner:
@@ -184,6 +186,8 @@ class _Runner:
                         failure = f"lifespan shutdown failed: {reply.get('message', '')}"
             group.cancel_scope.cancel()
             self.group = None
+        for stream in (send_in, recv_out, self._lifespan_in, self._lifespan_out):
+            stream.close()
         if failure is not None:
             raise RuntimeError(failure)
 
