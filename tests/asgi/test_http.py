@@ -110,3 +110,17 @@ def test_failing_startup_stops_uvicorn(tmp_path) -> None:  # type: ignore[no-unt
     )
     assert result.returncode != 0
     assert "database unreachable" in result.stderr
+
+
+def test_an_error_after_the_response_started_closes_the_connection(serve: ServerFactory) -> None:
+    from lette_fp import stream
+
+    async def failing():  # type: ignore[no-untyped-def]
+        yield b"first part"
+        raise RuntimeError("source broke")
+
+    broken = App(routes=[get("/", lambda req: stream(failing()))])
+    with serve(broken) as base, httpx.Client(base_url=base, timeout=5) as client:
+        with pytest.raises(httpx.RemoteProtocolError):
+            client.get("/")
+        assert client.get("/missing").status_code == 404
