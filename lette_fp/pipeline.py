@@ -8,7 +8,7 @@ import inspect
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
-from returns.io import IOResult
+from returns.io import IO, IOResult
 from returns.result import Failure, Result, Success
 from returns.unsafe import unsafe_perform_io
 
@@ -55,7 +55,7 @@ async def interpret(result: Any) -> Response:
                 if isinstance(error, BaseException):
                     raise error
                 raise HTTPError(500) from TypeError(f"Failure({error!r}) holds no exception")
-        elif type(result).__name__ == "IO" and hasattr(result, "_inner_value"):
+        elif isinstance(result, IO):
             result = unsafe_perform_io(result)
         else:
             raise TypeError(f"a handler returned {type(result).__name__}, not a Response: {result!r}")

@@ -70,3 +70,9 @@ async def test_on_response_rewrites_with_async_functions_too() -> None:
 
     handler = compose(lambda req: text("x"), [on_response(stamp)])
     assert (await handler(Request.build(path="/p"))).header("x-path") == "/p"
+
+
+async def test_a_plain_io_container_is_interpreted() -> None:
+    from returns.io import IO
+
+    assert await interpret(IO(text("io"))) == text("io")
