@@ -100,7 +100,7 @@ class App:
         options = getattr(route, "options", None) or EMPTY_MAPPING
         if not middleware and "max_body_size" not in options and is_plain_sync_handler(fn):
             return (fn, True)
-        names = frozenset(_PARAM.findall(getattr(route, "full_path", None) or route.path))
+        names = frozenset((*_PARAM.findall(route.full_path), *route.host_params))
         handler = compose(bind(fn, names), list(middleware))
         if "max_body_size" in options:
             handler = _with_body_limit(handler, options["max_body_size"])

@@ -287,3 +287,14 @@ def test_http_errors_raised_in_app_middleware_keep_their_status() -> None:
     denied = client.get("/")
     assert (denied.status_code, denied.json(), denied.headers["www-authenticate"]) == (401, {"detail": "key required"}, "Key")
     assert client.get("/", headers={"x-key": "k"}).status_code == 200
+
+
+def test_host_params_bind_to_handler_arguments_by_name() -> None:
+    from lette_fp import host
+
+    def tenant_page(req: Request, tenant: str, page: int) -> Response:
+        return json({"tenant": tenant, "page": page})
+
+    api = App(routes=[host("{tenant}.example.org", [get("/p/{page:int}", tenant_page)])])
+    resp = TestClient(api).get("/p/3", headers={"host": "acme.example.org"})
+    assert resp.json() == {"tenant": "acme", "page": 3}

@@ -105,7 +105,7 @@ class _Flattener:
         _check_host_names(host, full)
         root_alias = (prefix,) if item.path == "/" and prefix.segments else ()
         self.add(
-            source=replace(item, full_path=full.source) if prefix.segments else item,
+            source=_placed(item, prefix, full, host),
             full_name=_join(names, item.name),
             middleware=middleware + item.middleware,
             host=host,
@@ -168,3 +168,11 @@ def flatten(routes: Iterable[RouteLike]) -> Flat:
     flattener = _Flattener()
     flattener.walk(routes, EMPTY, (), (), None)
     return Flat(tuple(flattener.leaves), tuple(flattener.groups))
+
+
+def _placed(item: Route, prefix: PathPattern, full: PathPattern, host: HostPattern | None) -> Route:
+    """Return `item` with the full path and host param names of the place it was declared."""
+    names = host.names if host is not None else ()
+    if not prefix.segments and not names:
+        return item
+    return replace(item, full_path=full.source, host_params=names)

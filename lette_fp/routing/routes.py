@@ -24,8 +24,9 @@ WEBSOCKET = "WEBSOCKET"
 class Route:
     """One handler at one path for some methods (or for websockets, method "WEBSOCKET").
 
-    ``full_path`` is ``path`` with the enclosing mount prefixes in front: the router
-    fills it in when it flattens mounts, so ``prepare`` sees it; it defaults to ``path``.
+    ``full_path`` is ``path`` with the enclosing mount prefixes in front, and ``host_params``
+    the param names of an enclosing ``host`` pattern: the router fills both in when it flattens
+    mounts and hosts, so ``prepare`` sees them; they default to ``path`` and ``()``.
     """
 
     path: str
@@ -36,6 +37,7 @@ class Route:
     options: PMap[str, Any] = field(default_factory=lambda: pmap({}))
     kind: Literal["http", "websocket"] = "http"
     full_path: str = ""
+    host_params: tuple[str, ...] = ()
     pattern: PathPattern = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
