@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from lette_fp.asgi.body import Incoming
-from lette_fp.asgi.send import Receive, Scope, Send, send_response
+from lette_fp.asgi.send import Receive, Scope, Send, bytes_messages, send_response
 from lette_fp.http.errors import ClientDisconnected
 from lette_fp.http.request import EMPTY_MAPPING, Request
 
@@ -68,7 +68,13 @@ def make_http(app: App) -> Callable[[Scope, Receive, Send], Awaitable[None]]:
                 raise
             return
         else:
-            await send_response(resp, scope, body, send)
+            entity = resp.body
+            if type(entity) is bytes and not resp.background:
+                start, end = bytes_messages(resp, entity, scope["method"])
+                await send(start)
+                await send(end)
+            else:
+                await send_response(resp, scope, body, send)
         finally:
             shared = body.shared_state
             if shared is not None and shared.cleanups is not None:
