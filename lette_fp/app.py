@@ -9,6 +9,8 @@ from contextlib import AbstractAsyncContextManager
 from types import MappingProxyType
 from typing import Any
 
+import msgspec
+
 from lette_fp.binding import bind, is_plain_sync_handler
 from lette_fp.debug import debug_error, internal_error
 from lette_fp.http.entities import Delegate
@@ -31,6 +33,7 @@ Endpoint = tuple[Callable[[Request], Any], bool]
 to call directly (else an async handler to await)."""
 
 DEFAULT_MAX_BODY_SIZE = 10 * 1024 * 1024
+_replace = msgspec.structs.replace
 _PARAM = re.compile(r"{([A-Za-z_][A-Za-z0-9_]*)(?::[^}]*)?}")
 
 
@@ -131,7 +134,7 @@ class App:
                     attrs = req.attrs if "app_root_path" in req.attrs else MappingProxyType({**req.attrs, "app_root_path": root})
                     req = req.replace(path_params=params, root_path=root + prefix, attrs=attrs)
                 else:
-                    req = req.replace(path_params=params)
+                    req = _replace(req, path_params=params)
             fn, sync = match.endpoint
             if sync:
                 result = fn(req)
