@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
@@ -44,40 +45,43 @@ def request_from_scope(app: App, scope: Scope, method: str, body: bytes | Incomi
     )
 
 
-def make_http(app: App) -> Callable[[Scope, Receive, Send], Awaitable[None]]:
-    """Return the ASGI callable for `http` scopes of `app` (configuration read once, here)."""
-    handler = app.handler
-    limit = app.max_body_size
-
-    async def serve_http(scope: Scope, receive: Receive, send: Send) -> None:
-        body = Incoming(receive, scope["headers"], limit)
-        req = request_from_scope(app, scope, scope["method"], body, "http")
-        try:
-            resp = await handler(req)
-        except ClientDisconnected:
+async def serve(app: App, scope: Scope, receive: Receive, send: Send) -> None:
+    """`App.__call__`, the ASGI entry point. An `http` scope is served here: build the Request, run
+    `app.handler`, send the Response. Any other scope goes to the app's `asgi/app.py` callable."""
+    if scope["type"] != "http":
+        await app._asgi(scope, receive, send)
+        return
+    body = Incoming(receive, scope["headers"], app.max_body_size)
+    req = request_from_scope(app, scope, scope["method"], body, "http")
+    try:
+        resp = await app.handler(req)
+    except ClientDisconnected:
+        return
+    except Exception as exc:
+        handled = await app.handle_exception(req, exc)
+        if handled is not None:
+            await send_response(handled, scope, body, send)
             return
-        except Exception as exc:
-            handled = await app.handle_exception(req, exc)
-            if handled is not None:
-                await send_response(handled, scope, body, send)
-                return
-            logger.error("Exception in %s %s", req.method, req.path, exc_info=exc)
-            resp = await app.error_response(req, exc)
-            await send_response(resp, scope, body, send)
-            if scope.get(RAISE_SERVER_EXCEPTIONS):
-                raise
-            return
+        logger.error("Exception in %s %s", req.method, req.path, exc_info=exc)
+        resp = await app.error_response(req, exc)
+        await send_response(resp, scope, body, send)
+        if scope.get(RAISE_SERVER_EXCEPTIONS):
+            raise
+        return
+    else:
+        entity = resp.body
+        if type(entity) is bytes and not resp.background:
+            start, end = bytes_messages(resp, entity, scope["method"])
+            await send(start)
+            await send(end)
         else:
-            entity = resp.body
-            if type(entity) is bytes and not resp.background:
-                start, end = bytes_messages(resp, entity, scope["method"])
-                await send(start)
-                await send(end)
-            else:
-                await send_response(resp, scope, body, send)
-        finally:
-            shared = body.shared_state
-            if shared is not None and shared.cleanups is not None:
-                body.release()
+            await send_response(resp, scope, body, send)
+    finally:
+        shared = body.shared_state
+        if shared is not None and shared.cleanups is not None:
+            body.release()
 
-    return serve_http
+
+def make_http(app: App) -> Callable[[Scope, Receive, Send], Awaitable[None]]:
+    """Return the ASGI callable for `http` scopes of `app`."""
+    return functools.partial(serve, app)
