@@ -81,6 +81,11 @@ class App:
         )
         self._has_hosts = bool(getattr(self.router, "has_hosts", True))
         self.handler: Handler = compose(self._handle, list(middleware))
+        self.responder: Callable[[Request], Response | Awaitable[Response]] = (
+            self.handler if middleware else self.respond
+        )
+        """What the edge calls per request: `respond` itself when there is no app-wide middleware
+        (a sync handler's Response then needs no coroutine), else the middleware chain."""
         self._error_handler = self._status_handlers.get(500) or self._type_handlers.get(Exception)
         from lette_fp.asgi.app import make_asgi
 
@@ -113,7 +118,10 @@ class App:
 
         return (compose(delegate, list(middleware)), False)
 
-    async def _handle(self, req: Request) -> Response:
+    def respond(self, req: Request) -> Response | Awaitable[Response]:
+        """Route `req` and run its endpoint, without the app-wide middleware: return the Response
+        itself when a plain sync handler answered at once, else an awaitable of it. Exceptions
+        are mapped by the exception handlers either way (re-raised when none answers)."""
         try:
             path = req.path
             root = req.root_path
@@ -134,13 +142,31 @@ class App:
             fn, sync = match.endpoint
             if sync:
                 result = fn(req)
-                return result if type(result) is Response else await interpret(result)
-            return await fn(req)  # type: ignore[no-any-return]
+                if type(result) is Response:
+                    return result
+                return self._settle(req, interpret(result))
+            return self._settle(req, fn(req))
+        except Exception as exc:
+            return self._settle_error(req, exc)
+
+    async def _settle(self, req: Request, pending: Awaitable[Response]) -> Response:
+        try:
+            return await pending
         except Exception as exc:
             resp = await self.handle_exception(req, exc)
             if resp is None:
                 raise
             return resp
+
+    async def _settle_error(self, req: Request, exc: Exception) -> Response:
+        resp = await self.handle_exception(req, exc)
+        if resp is None:
+            raise exc
+        return resp
+
+    async def _handle(self, req: Request) -> Response:
+        resp = self.respond(req)
+        return resp if type(resp) is Response else await resp  # type: ignore[misc]
 
     _handle.__lette_async_handler__ = True  # type: ignore[attr-defined]
 

@@ -11,6 +11,7 @@ from lette_fp.asgi.body import Incoming
 from lette_fp.asgi.send import Receive, Scope, Send, bytes_messages, send_response
 from lette_fp.http.errors import ClientDisconnected
 from lette_fp.http.request import EMPTY_MAPPING, Request
+from lette_fp.http.response import Response
 
 if TYPE_CHECKING:
     from lette_fp.app import App
@@ -54,7 +55,8 @@ async def serve(app: App, scope: Scope, receive: Receive, send: Send) -> None:
     body = Incoming(receive, scope["headers"], app.max_body_size)
     req = request_from_scope(app, scope, scope["method"], body, "http")
     try:
-        resp = await app.handler(req)
+        answer = app.responder(req)
+        resp = answer if type(answer) is Response else await answer  # type: ignore[misc]
     except ClientDisconnected:
         return
     except Exception as exc:
