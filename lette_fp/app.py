@@ -6,7 +6,7 @@ import logging
 import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
-from types import MappingProxyType
+from types import CoroutineType, MappingProxyType
 from typing import Any
 
 import msgspec
@@ -30,8 +30,9 @@ Lifespan = Callable[["App"], AbstractAsyncContextManager[Mapping[str, Any] | Non
 """An async context manager factory; what it yields becomes `req.state`."""
 
 Endpoint = tuple[Callable[[Request], Any], bool]
-"""What the router hands back for a route: the handler, and whether it is a plain sync function
-to call directly (else an async handler to await)."""
+"""What the router hands back for a route: the handler, and whether to call it directly and
+interpret what it returns (a plain sync handler, or the outermost route middleware's handler: no
+adapter around it) rather than await it as an async Handler."""
 
 DEFAULT_MAX_BODY_SIZE = 10 * 1024 * 1024
 _replace = msgspec.structs.replace
@@ -105,6 +106,8 @@ class App:
         if not middleware and "max_body_size" not in options and is_plain_sync_handler(fn):
             return (fn, True)
         names = frozenset(_PARAM.findall(getattr(route, "full_path", None) or route.path))
+        if middleware and "max_body_size" not in options:
+            return (middleware[0](compose(bind(fn, names), list(middleware[1:]))), True)
         handler = compose(bind(fn, names), list(middleware))
         if "max_body_size" in options:
             handler = _with_body_limit(handler, options["max_body_size"])
@@ -144,14 +147,15 @@ class App:
                 result = fn(req)
                 if type(result) is Response:
                     return result
-                return self._settle(req, interpret(result))
+                return self._settle(req, result if type(result) is CoroutineType else interpret(result))
             return self._settle(req, fn(req))
         except Exception as exc:
             return self._settle_error(req, exc)
 
-    async def _settle(self, req: Request, pending: Awaitable[Response]) -> Response:
+    async def _settle(self, req: Request, pending: Awaitable[Any]) -> Response:
         try:
-            return await pending
+            resp = await pending
+            return resp if type(resp) is Response else await interpret(resp)
         except Exception as exc:
             resp = await self.handle_exception(req, exc)
             if resp is None:
