@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 import anyio
 import anyio.lowlevel
+import msgspec
 
 from lette_fp.http.entities import BodyParser
 from lette_fp.http.errors import ClientDisconnected, HTTPError
@@ -43,19 +44,19 @@ class BodyState:
             self.drained.set()
 
 
-class Incoming:
+class Incoming(msgspec.Struct, eq=False):
     """A request's body as the server delivers it. `read()` buffers it (once: every copy of the
     request shares the result); `stream()` yields it unbuffered; `consume(parse)` streams it into a
     parser once, within the limit. Past `limit` bytes: HTTPError 413, without reading the rest; a
-    declared `Content-Length` over the limit is refused before reading."""
+    declared `Content-Length` over the limit is refused before reading.
 
-    __slots__ = ("_receive", "shared_state", "_headers", "limit")
+    `Incoming(receive, headers, limit)`; a Struct (not a Python `__init__`) because one is built
+    for every request, and compared by identity like any other unread stream."""
 
-    def __init__(self, receive: Receive, headers: Iterable[tuple[bytes, bytes]], limit: int | None) -> None:
-        self._receive = receive
-        self.shared_state: BodyState | None = None
-        self._headers = headers
-        self.limit = limit
+    _receive: Receive
+    _headers: Iterable[tuple[bytes, bytes]]
+    limit: int | None
+    shared_state: BodyState | None = None
 
     @property
     def shared(self) -> BodyState:
@@ -67,9 +68,7 @@ class Incoming:
 
     def with_limit(self, limit: int | None) -> Incoming:
         """Return the same body with another size limit."""
-        other = Incoming(self._receive, self._headers, limit)
-        other.shared_state = self.shared
-        return other
+        return Incoming(self._receive, self._headers, limit, self.shared)
 
     def _check_declared_length(self) -> None:
         if self.limit is None:

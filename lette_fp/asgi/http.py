@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from lette_fp.asgi.body import Incoming
-from lette_fp.asgi.send import Receive, Scope, Send, send_response
+from lette_fp.asgi.send import Receive, Scope, Send, bytes_messages, send_response
 from lette_fp.http.errors import ClientDisconnected
 from lette_fp.http.request import EMPTY_MAPPING, Request
+from lette_fp.http.response import Response
 
 if TYPE_CHECKING:
     from lette_fp.app import App
@@ -44,34 +46,44 @@ def request_from_scope(app: App, scope: Scope, method: str, body: bytes | Incomi
     )
 
 
-def make_http(app: App) -> Callable[[Scope, Receive, Send], Awaitable[None]]:
-    """Return the ASGI callable for `http` scopes of `app` (configuration read once, here)."""
-    handler = app.handler
-    limit = app.max_body_size
-
-    async def serve_http(scope: Scope, receive: Receive, send: Send) -> None:
-        body = Incoming(receive, scope["headers"], limit)
-        req = request_from_scope(app, scope, scope["method"], body, "http")
-        try:
-            resp = await handler(req)
-        except ClientDisconnected:
+async def serve(app: App, scope: Scope, receive: Receive, send: Send) -> None:
+    """`App.__call__`, the ASGI entry point. An `http` scope is served here: build the Request, run
+    `app.handler`, send the Response. Any other scope goes to the app's `asgi/app.py` callable."""
+    if scope["type"] != "http":
+        await app._asgi(scope, receive, send)
+        return
+    body = Incoming(receive, scope["headers"], app.max_body_size)
+    req = request_from_scope(app, scope, scope["method"], body, "http")
+    try:
+        answer = app.responder(req)
+        resp = answer if type(answer) is Response else await answer  # type: ignore[misc]
+    except ClientDisconnected:
+        return
+    except Exception as exc:
+        handled = await app.handle_exception(req, exc)
+        if handled is not None:
+            await send_response(handled, scope, body, send)
             return
-        except Exception as exc:
-            handled = await app.handle_exception(req, exc)
-            if handled is not None:
-                await send_response(handled, scope, body, send)
-                return
-            logger.error("Exception in %s %s", req.method, req.path, exc_info=exc)
-            resp = await app.error_response(req, exc)
-            await send_response(resp, scope, body, send)
-            if scope.get(RAISE_SERVER_EXCEPTIONS):
-                raise
-            return
+        logger.error("Exception in %s %s", req.method, req.path, exc_info=exc)
+        resp = await app.error_response(req, exc)
+        await send_response(resp, scope, body, send)
+        if scope.get(RAISE_SERVER_EXCEPTIONS):
+            raise
+        return
+    else:
+        entity = resp.body
+        if type(entity) is bytes and not resp.background:
+            start, end = bytes_messages(resp, entity, scope["method"])
+            await send(start)
+            await send(end)
         else:
             await send_response(resp, scope, body, send)
-        finally:
-            shared = body.shared_state
-            if shared is not None and shared.cleanups is not None:
-                body.release()
+    finally:
+        shared = body.shared_state
+        if shared is not None and shared.cleanups is not None:
+            body.release()
 
-    return serve_http
+
+def make_http(app: App) -> Callable[[Scope, Receive, Send], Awaitable[None]]:
+    """Return the ASGI callable for `http` scopes of `app`."""
+    return functools.partial(serve, app)

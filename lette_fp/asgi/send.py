@@ -40,19 +40,39 @@ def body_allowed(status: int) -> bool:
     return status >= 200 and status not in _NO_BODY_STATUS
 
 
+_LENGTHS: dict[int, tuple[bytes, bytes]] = {}
+_CACHED_LENGTHS = 4096
+
+
+def bytes_messages(resp: Response, body: bytes, method: str) -> tuple[Message, Message]:
+    """Return the `http.response.start` and `http.response.body` messages of `resp`, whose body
+    is `body` bytes: Content-Length added where a body is allowed, no body bytes for `HEAD`."""
+    status = resp.status
+    if status >= 200 and status not in _NO_BODY_STATUS:
+        size = len(body)
+        length = _LENGTHS.get(size)
+        if length is None:
+            length = (b"content-length", b"%d" % size)
+            if size < _CACHED_LENGTHS:
+                _LENGTHS[size] = length
+        headers: Any = [*resp.headers, length]
+        if method == "HEAD":
+            body = b""
+    else:
+        headers, body = resp.headers, b""
+    return (
+        {"type": "http.response.start", "status": status, "headers": headers},
+        {"type": "http.response.body", "body": body},
+    )
+
+
 async def send_response(resp: Response, scope: Scope, receive: Receive, send: Send) -> None:
     """Send `resp` (headers, then the body as its entity type says), then run its background tasks."""
     body = resp.body
     if type(body) is bytes:
-        status = resp.status
-        if body_allowed(status):
-            headers: Any = (*resp.headers, (b"content-length", b"%d" % len(body)))
-            if scope["method"] == "HEAD":
-                body = b""
-        else:
-            headers, body = resp.headers, b""
-        await send({"type": "http.response.start", "status": status, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
+        start, end = bytes_messages(resp, body, scope["method"])
+        await send(start)
+        await send(end)
     else:
         sender = _senders.get(type(body))
         if sender is None:

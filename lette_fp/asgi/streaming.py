@@ -84,6 +84,21 @@ async def _send_all_locked(source: AsyncIterator[bytes | str], sender: _Sender) 
             await sender.chunk(data)
 
 
+_asyncio_scope_type: type[anyio.CancelScope] | None = None
+
+
+def _asyncio_cancel_scope() -> anyio.CancelScope:
+    """Return a new anyio CancelScope, on asyncio. `anyio.CancelScope()` asks sniffio which
+    backend runs every time (about half its cost); the class it returned once is asyncio's own
+    and is called directly after that."""
+    global _asyncio_scope_type
+    if _asyncio_scope_type is None:
+        scope = anyio.CancelScope()
+        _asyncio_scope_type = type(scope)
+        return scope
+    return _asyncio_scope_type()
+
+
 async def _pump_on_asyncio(source: AsyncIterator[bytes | str], receive: Receive, send: Send) -> bool:
     """`pump` without a heartbeat on asyncio: the same contract, cheaper. The watcher is a bare
     asyncio task that cancels an anyio scope, and it is only started once the loop gets control:
@@ -94,7 +109,7 @@ async def _pump_on_asyncio(source: AsyncIterator[bytes | str], receive: Receive,
     watcher: asyncio.Task[None] | None = None
     loop = asyncio.get_running_loop()
     try:
-        with anyio.CancelScope() as scope:
+        with _asyncio_cancel_scope() as scope:
 
             def on_disconnect(task: asyncio.Task[None]) -> None:
                 nonlocal left
