@@ -80,7 +80,7 @@ class App:
             list(routes), prepare=self._prepare, prepare_app=self._prepare_app,
             redirect_slashes=redirect_slashes,
         )
-        self._has_hosts = bool(getattr(self.router, "has_hosts", True))
+        self._has_hosts = self.router.has_hosts
         self.handler: Handler = compose(self._handle, list(middleware))
         self.responder: Callable[[Request], Response | Awaitable[Response]] = (
             self.handler if middleware else self.respond
@@ -102,7 +102,7 @@ class App:
 
     def _prepare(self, route: Any, middleware: Sequence[Middleware], full_name: str | None) -> Endpoint:
         fn = route.handler
-        options = getattr(route, "options", None) or EMPTY_MAPPING
+        options = route.options
         if not middleware and "max_body_size" not in options and is_plain_sync_handler(fn):
             return (fn, True)
         names = frozenset((*_PARAM.findall(route.full_path), *route.host_params))

@@ -24,6 +24,24 @@ class Exchange:
         return msgspec.json.decode(self.body)
 
 
+
+def http_scope(path: str, method: str = "GET", headers: Sequence[tuple[bytes, bytes]] = ((b"host", b"testserver"),)) -> dict[str, Any]:
+    """Return an ASGI http scope for `method path` with these raw headers, as a server would build it."""
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "root_path": "",
+        "query_string": b"",
+        "headers": list(headers),
+        "client": ("127.0.0.1", 5000),
+        "server": ("testserver", 80),
+    }
+
 async def drive(
     app: Any,
     chunks: Sequence[bytes],
@@ -60,20 +78,7 @@ async def drive(
         elif message["type"] == "http.response.body":
             out.body += message.get("body", b"")
 
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": method,
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "root_path": "",
-        "query_string": b"",
-        "headers": [(k.lower(), v) for k, v in headers],
-        "client": ("127.0.0.1", 5000),
-        "server": ("testserver", 80),
-    }
+    scope = http_scope(path, method, [(k.lower(), v) for k, v in headers])
     with anyio.fail_after(timeout):
         await app(scope, receive, send)
     return out

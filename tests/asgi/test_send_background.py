@@ -13,24 +13,8 @@ import pytest
 from lette_fp import App, Request, Response, get, on_response, text
 from lette_fp.http.entities import Stream
 from lette_fp.testing import TestClient
+from tests.drive import http_scope
 from tests.servers import ServerFactory
-
-
-def http_scope(path: str, method: str = "GET") -> dict[str, Any]:
-    return {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": method,
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "root_path": "",
-        "query_string": b"",
-        "headers": [(b"host", b"testserver")],
-        "client": ("127.0.0.1", 5000),
-        "server": ("testserver", 80),
-    }
 
 
 async def serve_recording(app: App, path: str, log: list[Any], method: str = "GET") -> None:
