@@ -83,10 +83,11 @@ class App:
         self._has_hosts = self.router.has_hosts
         self.handler: Handler = compose(self._handle, list(middleware))
         self.responder: Callable[[Request], Response | Awaitable[Response]] = (
-            self.handler if middleware else self.respond
+            self.handler if middleware else self.dispatch
         )
-        """What the edge calls per request: `respond` itself when there is no app-wide middleware
-        (a sync handler's Response then needs no coroutine), else the middleware chain."""
+        """What the edge calls per request: `dispatch` when there is no app-wide middleware (a sync
+        handler's Response then needs no coroutine, and the edge maps exceptions), else the
+        middleware chain."""
         self._error_handler = self._status_handlers.get(500) or self._type_handlers.get(Exception)
         from lette_fp.asgi.app import make_asgi
 
@@ -126,31 +127,41 @@ class App:
         itself when a plain sync handler answered at once, else an awaitable of it. Exceptions
         are mapped by the exception handlers either way (re-raised when none answers)."""
         try:
-            path = req.path
-            root = req.root_path
-            if root and path.startswith(root):
-                path = path[len(root):] or "/"
-            host = req.headers.get("host") if self._has_hosts else None
-            match = self.router.match(req.method, path, host)
-            if type(match) is not Found:
-                return self._unrouted(req, match)
-            params = match.params
-            prefix = match.prefix
-            if params or prefix:
-                if prefix:
-                    attrs = req.attrs if "app_root_path" in req.attrs else MappingProxyType({**req.attrs, "app_root_path": root})
-                    req = req.replace(path_params=params, root_path=root + prefix, attrs=attrs)
-                else:
-                    req = _replace(req, path_params=params)
-            fn, sync = match.endpoint
-            if sync:
-                result = fn(req)
-                if type(result) is Response:
-                    return result
-                return self._settle(req, result if type(result) is CoroutineType else interpret(result))
-            return self._settle(req, fn(req))
+            answer = self.dispatch(req)
         except Exception as exc:
             return self._settle_error(req, exc)
+        if isinstance(answer, Response):
+            return answer
+        return self._settle(req, answer)
+
+    def dispatch(self, req: Request) -> Response | Awaitable[Any]:
+        """Route `req` and call its endpoint: return the Response a plain sync handler gave, else
+        an awaitable of the answer (a Response, or what `interpret` turns into one). Exceptions
+        are raised as they are: the caller maps them (`respond`, or the edge when there is no
+        app-wide middleware)."""
+        path = req.path
+        root = req.root_path
+        if root and path.startswith(root):
+            path = path[len(root):] or "/"
+        host = req.headers.get("host") if self._has_hosts else None
+        match = self.router.match(req.method, path, host)
+        if type(match) is not Found:
+            return self._unrouted(req, match)
+        params = match.params
+        prefix = match.prefix
+        if params or prefix:
+            if prefix:
+                attrs = req.attrs if "app_root_path" in req.attrs else MappingProxyType({**req.attrs, "app_root_path": root})
+                req = req.replace(path_params=params, root_path=root + prefix, attrs=attrs)
+            else:
+                req = _replace(req, path_params=params)
+        fn, sync = match.endpoint
+        if sync:
+            result = fn(req)
+            if type(result) is Response or type(result) is CoroutineType:
+                return result
+            return interpret(result)
+        return fn(req)  # type: ignore[no-any-return]
 
     async def _settle(self, req: Request, pending: Awaitable[Any]) -> Response:
         try:

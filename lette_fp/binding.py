@@ -12,7 +12,14 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, get_type_hints
 
 from lette_fp.http.request import Request
-from lette_fp.pipeline import AnyHandler, Handler, interpret, is_async_callable, to_handler
+from lette_fp.pipeline import (
+    AnyHandler,
+    Handler,
+    interpret,
+    is_async_callable,
+    mark_handler,
+    to_handler,
+)
 
 Extractor = Callable[[Request], Awaitable[tuple[Request, Any]]]
 """Given a request, return the (possibly read) request and the parameter's value."""
@@ -98,5 +105,4 @@ def _bound(fn: AnyHandler, extractors: Sequence[tuple[str, Extractor]]) -> Handl
             result = await result
         return await interpret(result)
 
-    handler.__name__ = getattr(fn, "__name__", "handler")
-    return to_handler(handler)
+    return mark_handler(handler, fn)

@@ -20,6 +20,8 @@ from lette_fp.http.body_errors import decoder_for, validation_detail
 from lette_fp.http.errors import HTTPError
 from lette_fp.http.request import Request
 
+_replace = msgspec.structs.replace
+
 _STRUCTURED = (
     msgspec.inspect.StructType,
     msgspec.inspect.DataclassType,
@@ -66,12 +68,10 @@ def json_body(annotation: Any, default: Any = inspect.Parameter.empty) -> Extrac
                 if value != b"application/json" and not is_json_media_type(value):
                     raise HTTPError(415, "Expected a JSON body (Content-Type: application/json)")
                 break
-        body = req.body
-        if isinstance(body, bytes):
-            data = body
-        else:
-            req = await req.read()
-            data = req.bytes()
+        data = req.body
+        if not isinstance(data, bytes):
+            data = await data.read()
+            req = _replace(req, body=data)
         try:
             return req, decoder.decode(data)
         except msgspec.ValidationError as exc:

@@ -61,12 +61,24 @@ async def interpret(result: Any) -> Response:
             raise TypeError(f"a handler returned {type(result).__name__}, not a Response: {result!r}")
 
 
+def returns_response(fn: Any) -> bool:
+    """Return True when `fn` is an `async def` annotated `-> Response` (lette_fp's, by name or as a
+    string naming it in the function's module): it is trusted to return one, as its type says."""
+    if not inspect.iscoroutinefunction(fn):
+        return False
+    annotation = getattr(fn, "__annotations__", {}).get("return")
+    if isinstance(annotation, str):
+        annotation = fn.__globals__.get(annotation) if annotation.isidentifier() else None
+    return annotation is Response
+
+
 def to_handler(fn: AnyHandler) -> Handler:
     """Adapt any handler (sync or async, plain or `returns`-returning) to `async (Request) -> Response`.
 
     Done once at start-up. A sync handler is called directly on the event loop: it is a pure function.
+    An `async def` annotated `-> Response` is returned as it is (no adapter frame per request).
     """
-    if getattr(fn, "__lette_async_handler__", False):
+    if getattr(fn, "__lette_async_handler__", False) or returns_response(fn):
         return fn
     if is_async_callable(fn):
 
@@ -76,7 +88,7 @@ def to_handler(fn: AnyHandler) -> Handler:
                 return result
             return await interpret(result)
 
-        return _mark(call_async, fn)
+        return mark_handler(call_async, fn)
 
     async def call_sync(req: Request) -> Response:
         result = fn(req)
@@ -84,10 +96,12 @@ def to_handler(fn: AnyHandler) -> Handler:
             return result
         return await interpret(result)
 
-    return _mark(call_sync, fn)
+    return mark_handler(call_sync, fn)
 
 
-def _mark(handler: Handler, original: Any) -> Handler:
+def mark_handler(handler: Handler, original: Any) -> Handler:
+    """Mark `handler`, an adapter made for `original`, as already `async (Request) -> Response`
+    (`to_handler` returns it as it is) and give it `original`'s names; return it."""
     handler.__lette_async_handler__ = True  # type: ignore[attr-defined]
     handler.__wrapped__ = original  # type: ignore[attr-defined]
     handler.__name__ = getattr(original, "__name__", handler.__name__)
@@ -115,7 +129,7 @@ def on_request(fn: Callable[[Request], Request | Response | Awaitable[Request | 
                 return await next_handler(result)
             return await interpret(result)
 
-        return _mark(handler, fn)
+        return mark_handler(handler, fn)
 
     return middleware
 
@@ -131,6 +145,6 @@ def on_response(fn: Callable[[Request, Response], Response | Awaitable[Response]
             result = await fn(req, resp) if fn_is_async else fn(req, resp)  # type: ignore[misc]
             return result if type(result) is Response else await interpret(result)
 
-        return _mark(handler, fn)
+        return mark_handler(handler, fn)
 
     return middleware

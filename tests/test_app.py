@@ -21,6 +21,7 @@ from lette_fp import (
     text,
 )
 from lette_fp.binding import HandlerSignatureError
+from lette_fp.pipeline import Handler
 from lette_fp.testing import AsyncTestClient, TestClient
 
 
@@ -122,6 +123,36 @@ def test_returns_containers_from_handlers() -> None:
     assert client.get("/ok").text == "fine"
     denied = client.get("/fail")
     assert (denied.status_code, denied.json()) == (403, {"detail": "nope"})
+
+
+@pytest.mark.parametrize("app_middleware", [False, True])
+def test_async_handlers_answer_and_fail_alike_with_or_without_app_middleware(app_middleware: bool) -> None:
+    async def teapot(req: Request) -> Response:
+        raise HTTPError(418, "short and stout")
+
+    async def broken(req: Request) -> Response:
+        raise LookupError("hidden")
+
+    async def container(req: Request) -> Response:
+        return Success(text("served"))  # type: ignore[return-value]
+
+    def passthrough(handler: Handler) -> Handler:
+        async def wrapped(req: Request) -> Response:
+            return await handler(req)
+
+        return wrapped
+
+    api = App(
+        routes=[get("/tea", teapot), get("/broken", broken), get("/container", container)],
+        middleware=[passthrough] if app_middleware else [],
+        exception_handlers={LookupError: lambda req, exc: text("mapped", status=503)},
+    )
+    client = TestClient(api)
+    tea = client.get("/tea")
+    assert (tea.status_code, tea.json()) == (418, {"detail": "short and stout"})
+    broken_resp = client.get("/broken")
+    assert (broken_resp.status_code, broken_resp.text) == (503, "mapped")
+    assert client.get("/container").text == "served"
 
 
 def boom(req: Request) -> Response:

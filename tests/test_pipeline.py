@@ -18,6 +18,27 @@ async def test_sync_and_async_handlers_become_async() -> None:
     assert (await to_handler(asynchronous)(Request.build())).body == b"async"
 
 
+async def test_an_async_handler_typed_to_return_a_response_gets_no_adapter() -> None:
+    async def typed(req: Request) -> Response:
+        return text("typed")
+
+    async def quoted(req: Request) -> "Response":  # noqa: UP037
+        return text("quoted")
+
+    async def untyped(req: Request):  # type: ignore[no-untyped-def]
+        return Success(text("container"))
+
+    async def other(req: Request) -> "Success[Response]":  # noqa: UP037
+        return Success(text("other"))
+
+    assert to_handler(typed) is typed
+    assert to_handler(quoted) is quoted
+    for fn, body in ((untyped, b"container"), (other, b"other")):
+        adapted = to_handler(fn)
+        assert adapted is not fn
+        assert (await adapted(Request.build())).body == body
+
+
 async def test_returns_containers_are_interpreted() -> None:
     assert await interpret(Success(text("ok"))) == text("ok")
     assert await interpret(IOSuccess(text("io"))) == text("io")

@@ -12,6 +12,7 @@ from lette_fp.asgi.send import Receive, Scope, Send, bytes_messages, send_respon
 from lette_fp.http.errors import ClientDisconnected
 from lette_fp.http.request import EMPTY_MAPPING, Request
 from lette_fp.http.response import Response
+from lette_fp.pipeline import interpret
 
 if TYPE_CHECKING:
     from lette_fp.app import App
@@ -48,15 +49,19 @@ def request_from_scope(app: App, scope: Scope, method: str, body: bytes | Incomi
 
 async def serve(app: App, scope: Scope, receive: Receive, send: Send) -> None:
     """`App.__call__`, the ASGI entry point. An `http` scope is served here: build the Request, run
-    `app.handler`, send the Response. Any other scope goes to the app's `asgi/app.py` callable."""
+    `app.responder`, send the Response. Any other scope goes to the app's `asgi/app.py` callable."""
     if scope["type"] != "http":
         await app._asgi(scope, receive, send)
         return
+    method = scope["method"]
     body = Incoming(receive, scope["headers"], app.max_body_size)
-    req = request_from_scope(app, scope, scope["method"], body, "http")
+    req = request_from_scope(app, scope, method, body, "http")
     try:
-        answer = app.responder(req)
-        resp = answer if type(answer) is Response else await answer  # type: ignore[misc]
+        resp = app.responder(req)
+        if type(resp) is not Response:
+            resp = await resp  # type: ignore[misc]
+            if type(resp) is not Response:
+                resp = await interpret(resp)
     except ClientDisconnected:
         return
     except Exception as exc:
@@ -73,7 +78,7 @@ async def serve(app: App, scope: Scope, receive: Receive, send: Send) -> None:
     else:
         entity = resp.body
         if type(entity) is bytes and not resp.background:
-            start, end = bytes_messages(resp, entity, scope["method"])
+            start, end = bytes_messages(resp, entity, method)
             await send(start)
             await send(end)
         else:
