@@ -16,7 +16,7 @@ import msgspec
 
 from lette_fp.http.headers import RawHeaders, raw_headers
 from lette_fp.http.response import HeadersArg, Response
-from lette_fp.http.streams import HeartbeatStream, as_async_iterable
+from lette_fp.http.streams import HeartbeatStream, as_async_iterable, is_thread_backed
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _encoder = msgspec.json.Encoder()
@@ -108,5 +108,10 @@ def sse(
         extra = raw_headers(headers)
         names = {name for name, _ in extra}
         pairs = tuple(pair for pair in SSE_HEADERS if pair[0] not in names) + extra
-    body = HeartbeatStream(_encoded(as_async_iterable(events)), ping if ping and ping > 0 else 0.0, PING)
+    body = HeartbeatStream(
+        _encoded(as_async_iterable(events)),
+        thread_backed=is_thread_backed(events),
+        interval=ping if ping and ping > 0 else 0.0,
+        beat=PING,
+    )
     return Response(200, pairs, body)

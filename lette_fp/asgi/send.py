@@ -66,20 +66,34 @@ def bytes_messages(resp: Response, body: bytes, method: str) -> tuple[Message, M
     )
 
 
-async def send_response(resp: Response, scope: Scope, receive: Receive, send: Send) -> None:
-    """Send `resp` (headers, then the body as its entity type says), then run its background tasks."""
+def send_response(resp: Response, scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:
+    """Return the awaitable that sends `resp` (headers, then the body as its entity type says),
+    then runs its background tasks."""
+    if resp.background:
+        return _send_then_run_background(resp, scope, receive, send)
+    return send_entity(resp, scope, receive, send)
+
+
+def send_entity(resp: Response, scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:
+    """Return the awaitable that sends `resp`'s headers and body (not its background tasks)."""
     body = resp.body
     if type(body) is bytes:
-        start, end = bytes_messages(resp, body, scope["method"])
-        await send(start)
-        await send(end)
-    else:
-        sender = _senders.get(type(body))
-        if sender is None:
-            raise TypeError(f"no sender for a body of type {type(body).__name__}")
-        await sender(resp, scope, receive, send)
-    if resp.background:
-        await run_background(resp)
+        return _send_bytes(resp, body, scope["method"], send)
+    sender = _senders.get(type(body))
+    if sender is None:
+        raise TypeError(f"no sender for a body of type {type(body).__name__}")
+    return sender(resp, scope, receive, send)
+
+
+async def _send_bytes(resp: Response, body: bytes, method: str, send: Send) -> None:
+    start, end = bytes_messages(resp, body, method)
+    await send(start)
+    await send(end)
+
+
+async def _send_then_run_background(resp: Response, scope: Scope, receive: Receive, send: Send) -> None:
+    await send_entity(resp, scope, receive, send)
+    await run_background(resp)
 
 
 async def run_background(resp: Response) -> None:

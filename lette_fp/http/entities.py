@@ -40,9 +40,14 @@ class BodySource(Protocol):
 
 
 class Stream(msgspec.Struct, frozen=True):
-    """A body sent in chunks as `chunks` yields them (`bytes` or `str`, str encoded as UTF-8)."""
+    """A body sent in chunks as `chunks` yields them (`bytes` or `str`, str encoded as UTF-8).
+
+    `thread_backed`: the chunks come from a worker thread (a sync iterable), so a client
+    disconnect must not cut a hand-off short (it interrupts the source through a shielded anyio
+    scope, not a plain task cancellation)."""
 
     chunks: AsyncIterable[bytes | str]
+    thread_backed: bool = False
 
 
 class Delegate(msgspec.Struct, frozen=True):

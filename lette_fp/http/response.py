@@ -146,10 +146,20 @@ def _headers_with(content_type: tuple[bytes, bytes], headers: HeadersArg) -> Raw
     return (content_type, *extra)
 
 
+_CONTENT_TYPES: dict[str, tuple[bytes, bytes]] = {}
+_CACHED_CONTENT_TYPES = 256
+
+
 def _charset(media_type: str) -> tuple[bytes, bytes]:
-    if media_type.startswith("text/") and "charset=" not in media_type.lower():
-        media_type += "; charset=utf-8"
-    return (b"content-type", media_type.encode("latin-1"))
+    pair = _CONTENT_TYPES.get(media_type)
+    if pair is None:
+        value = media_type
+        if value.startswith("text/") and "charset=" not in value.lower():
+            value += "; charset=utf-8"
+        pair = (b"content-type", value.encode("latin-1"))
+        if len(_CONTENT_TYPES) < _CACHED_CONTENT_TYPES:
+            _CONTENT_TYPES[media_type] = pair
+    return pair
 
 
 def text(content: str, status: int = 200, headers: HeadersArg = None, media_type: str = "text/plain") -> Response:

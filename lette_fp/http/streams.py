@@ -7,7 +7,7 @@ Async iterables are used as they are; sync iterables are iterated off the event 
 from __future__ import annotations
 
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
-from typing import TypeVar
+from typing import TypeVar, cast
 
 import anyio
 import anyio.to_thread
@@ -24,8 +24,8 @@ class HeartbeatStream(Stream, frozen=True):
     """A Stream that also sends `beat` whenever `interval` seconds pass without a chunk (an SSE
     comment ping keeps proxies and clients from timing the connection out)."""
 
-    interval: float
-    beat: bytes
+    interval: float = 0.0
+    beat: bytes = b""
 
 
 def _next(iterator: Iterator[T]) -> T | object:
@@ -49,10 +49,15 @@ async def iterate_in_thread(iterable: Iterable[T]) -> AsyncIterator[T]:
                 await anyio.to_thread.run_sync(close)
 
 
+def is_thread_backed(items: object) -> bool:
+    """Return whether `as_async_iterable(items)` hands each step to a worker thread."""
+    return not hasattr(items, "__aiter__")
+
+
 def as_async_iterable(items: AsyncIterable[T] | Iterable[T]) -> AsyncIterable[T]:
     """Return `items` when it is async iterable, else an async iterable running it off the loop."""
-    if isinstance(items, AsyncIterable):
-        return items
+    if hasattr(items, "__aiter__"):
+        return cast(AsyncIterable[T], items)
     return iterate_in_thread(items)
 
 
@@ -69,4 +74,5 @@ def stream(
     and the generator is closed, so its `finally` runs.
     """
     content_type = _charset(media_type)
-    return Response(status, _headers_with(content_type, headers), Stream(as_async_iterable(chunks)))
+    body = Stream(as_async_iterable(chunks), is_thread_backed(chunks))
+    return Response(status, _headers_with(content_type, headers), body)

@@ -103,7 +103,8 @@ def gzip_response(resp: Response, compresslevel: int = 9) -> Response:
     if type(body) is bytes:
         new_body: bytes | Stream = gzip_format.compress(body, compresslevel, mtime=0)
     else:
-        new_body = Stream(gzip_chunks(cast(Stream, body).chunks, compresslevel))
+        source = cast(Stream, body)
+        new_body = Stream(gzip_chunks(source.chunks, compresslevel), source.thread_backed)
     headers = []
     for key, value in resp.headers:
         if key == b"content-length":

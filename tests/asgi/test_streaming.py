@@ -5,12 +5,14 @@ import socket
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator
+from typing import Any
 
 import anyio
 import httpx
 import pytest
 
 from lette_fp import App, Event, Request, Response, get, post, sse, stream
+from lette_fp.asgi.streaming import pump
 from lette_fp.testing import AsyncTestClient, TestClient
 from tests.servers import ServerFactory
 
@@ -164,3 +166,52 @@ def test_an_error_mid_stream_reaches_the_test_unwrapped() -> None:
     client = TestClient(App([get("/", lambda req: stream(failing()))]))
     with pytest.raises(ValueError, match="source broke"):
         client.get("/")
+
+
+def idle_after(first: bytes, cleaned: anyio.Event) -> AsyncIterator[bytes]:
+    async def source() -> AsyncIterator[bytes]:
+        try:
+            yield first
+            await anyio.sleep(3600)
+        finally:
+            cleaned.set()
+
+    return source()
+
+
+@pytest.mark.parametrize("shielded", [False, True])
+async def test_a_client_leaving_an_idle_source_ends_the_pump_and_the_request_goes_on(shielded: bool) -> None:
+    cleaned = anyio.Event()
+    gone = anyio.Event()
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        await gone.wait()
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+        gone.set()
+
+    with anyio.fail_after(5):
+        assert await pump(idle_after(b"first", cleaned), receive, send, shielded=shielded)
+        await anyio.sleep(0.01)
+    assert cleaned.is_set()
+    assert [message["body"] for message in sent] == [b"first"]
+
+
+@pytest.mark.parametrize("shielded", [False, True])
+async def test_a_cancelled_request_cancels_a_stream_whose_client_stays(shielded: bool) -> None:
+    cleaned = anyio.Event()
+
+    async def receive() -> dict[str, Any]:
+        await anyio.sleep_forever()
+        raise AssertionError("unreachable")
+
+    async def send(message: dict[str, Any]) -> None:
+        pass
+
+    with anyio.fail_after(5), anyio.move_on_after(0.05) as scope:
+        await pump(idle_after(b"first", cleaned), receive, send, shielded=shielded)
+    assert scope.cancelled_caught
+    assert cleaned.is_set()
