@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, get_type_hints
 
 from lette_fp.http.request import Request
+from lette_fp.http.response import Response
 from lette_fp.pipeline import (
     AnyHandler,
     Handler,
@@ -103,6 +104,6 @@ def _bound(fn: AnyHandler, extractors: Sequence[tuple[str, Extractor]]) -> Handl
         result = fn(req, **kwargs)
         if fn_is_async:
             result = await result
-        return await interpret(result)
+        return result if type(result) is Response else await interpret(result)
 
     return mark_handler(handler, fn)

@@ -21,21 +21,19 @@ logger = logging.getLogger("lette_fp.error")
 _UNPARSED: Any = object()
 
 
-class BodyState:
+class BodyState(msgspec.Struct):
     """What every copy of one request's body shares: the read bytes, whether the stream was
     consumed, what `consume` parsed, the cleanups to run when the response is done, and whether
-    the body's reader is done with it (`finished`; `drained` is set then, when someone waits)."""
+    the body's reader is done with it (`finished`; `drained` is set then, when someone waits).
+    `BodyState(receive)`; a Struct, built in C once per request that uses its body."""
 
-    __slots__ = ("receive", "data", "streamed", "parsed", "cleanups", "finished", "drained")
-
-    def __init__(self, receive: Receive) -> None:
-        self.receive = receive
-        self.data: bytes | None = None
-        self.streamed = False
-        self.parsed: Any = _UNPARSED
-        self.cleanups: list[Callable[[], object]] | None = None
-        self.finished = False
-        self.drained: anyio.Event | None = None
+    receive: Receive
+    data: bytes | None = None
+    streamed: bool = False
+    parsed: Any = _UNPARSED
+    cleanups: list[Callable[[], object]] | None = None
+    finished: bool = False
+    drained: anyio.Event | None = None
 
     def finish(self) -> None:
         """Note that no reader will take more body messages (the body ended, or the reader did)."""
@@ -82,19 +80,15 @@ class Incoming(msgspec.Struct, eq=False):
                 if declared > self.limit:
                     raise HTTPError(413, f"Request body over the limit of {self.limit} bytes")
 
-    def _take_stream(self) -> None:
-        shared = self.shared
-        if shared.streamed:
-            raise RuntimeError("the body was already consumed by req.stream() or req.form()")
-        shared.streamed = True
-
     async def read(self) -> bytes:
         """Return the whole body, reading it on the first call (HTTPError 413 past the limit)."""
-        shared = self.shared
-        if shared.data is not None:
+        shared = self.shared_state
+        if shared is None:
+            shared = self.shared_state = BodyState(self._receive)
+        elif shared.data is not None:
             return shared.data
         self._check_declared_length()
-        self._take_stream()
+        _take_stream(shared)
         chunks: list[bytes] = []
         size = 0
         limit = self.limit
@@ -123,7 +117,7 @@ class Incoming(msgspec.Struct, eq=False):
             if shared.data:
                 yield shared.data
             return
-        self._take_stream()
+        _take_stream(shared)
         while True:
             message = await shared.receive()
             if message["type"] == "http.disconnect":
@@ -145,7 +139,7 @@ class Incoming(msgspec.Struct, eq=False):
                 chunks: AsyncIterator[bytes] = _Chunks(None, shared.data, None)
             else:
                 self._check_declared_length()
-                self._take_stream()
+                _take_stream(shared)
                 chunks = _Chunks(shared.receive, None, self.limit)
             try:
                 shared.parsed = await parse(chunks, self._close_later)
@@ -202,6 +196,12 @@ class Incoming(msgspec.Struct, eq=False):
                 cleanup()
             except Exception:
                 logger.exception("closing a request resource failed")
+
+
+def _take_stream(shared: BodyState) -> None:
+    if shared.streamed:
+        raise RuntimeError("the body was already consumed by req.stream() or req.form()")
+    shared.streamed = True
 
 
 class _Failed:
