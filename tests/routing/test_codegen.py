@@ -32,3 +32,12 @@ def test_literal_text_is_quoted_safely() -> None:
     odd = "it's \"quoted\" \\ \n"
     router = compile_routes([get(f"/{odd}/{{x}}", "odd")])
     assert router.match("GET", f"/{odd}/1") == Found("odd", {"x": "1"}, "")
+
+
+def test_inline_int_params_accept_ascii_digits_only_and_never_fail_on_length() -> None:
+    router = compile_routes([get("/users/{id:int}", "user"), get("/deep/{a:int}/" + "/".join(f"x{i}" for i in range(45)), "deep")])
+    assert router.match("GET", "/users/0042") == Found("user", {"id": 42}, "")
+    for bad in ("/users/-1", "/users/+1", "/users/1.5", "/users/²", "/users/١", "/users/", "/users/" + "9" * 5000):
+        assert not isinstance(router.match("GET", bad), Found), bad
+    deep = "/deep/7/" + "/".join(f"x{i}" for i in range(45))
+    assert router.match("GET", deep) == Found("deep", {"a": 7}, "")
