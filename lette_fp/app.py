@@ -81,6 +81,7 @@ class App:
             redirect_slashes=redirect_slashes,
         )
         self._has_hosts = self.router.has_hosts
+        self._static_routes = self.router.static_routes
         self.handler: Handler = compose(self._handle, list(middleware))
         self.responder: Callable[[Request], Response | Awaitable[Response]] = (
             self.handler if middleware else self.dispatch
@@ -143,8 +144,14 @@ class App:
         root = req.root_path
         if root and path.startswith(root):
             path = path[len(root):] or "/"
-        host = req.headers.get("host") if self._has_hosts else None
-        match = self.router.match(req.method, path, host)
+        match: Any = None
+        if not self._has_hosts:
+            by_method = self._static_routes.get(path)
+            if by_method is not None:
+                match = by_method.get(req.method)
+        if match is None:
+            host = req.headers.get("host") if self._has_hosts else None
+            match = self.router.match(req.method, path, host)
         if type(match) is not Found:
             return self._unrouted(req, match)
         params = match.params

@@ -44,17 +44,21 @@ _LENGTHS: dict[int, tuple[bytes, bytes]] = {}
 _CACHED_LENGTHS = 4096
 
 
+def content_length(size: int) -> tuple[bytes, bytes]:
+    """Return the `content-length` header pair for `size` bytes (cached for small sizes)."""
+    length = (b"content-length", b"%d" % size)
+    if size < _CACHED_LENGTHS:
+        _LENGTHS[size] = length
+    return length
+
+
 def bytes_messages(resp: Response, body: bytes, method: str) -> tuple[Message, Message]:
     """Return the `http.response.start` and `http.response.body` messages of `resp`, whose body
     is `body` bytes: Content-Length added where a body is allowed, no body bytes for `HEAD`."""
     status = resp.status
     if status >= 200 and status not in _NO_BODY_STATUS:
         size = len(body)
-        length = _LENGTHS.get(size)
-        if length is None:
-            length = (b"content-length", b"%d" % size)
-            if size < _CACHED_LENGTHS:
-                _LENGTHS[size] = length
+        length = _LENGTHS.get(size) or content_length(size)
         headers: Any = [*resp.headers, length]
         if method == "HEAD":
             body = b""

@@ -27,7 +27,7 @@ Precedence, for one path:
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Generic
 
 from .conflicts import check
@@ -58,6 +58,7 @@ class Router(Generic[E]):
         "_reverse",
         "_static",
         "has_hosts",
+        "static_routes",
     )
 
     def __init__(
@@ -93,6 +94,9 @@ class Router(Generic[E]):
         }
         self.has_hosts: bool = bool(self._hosts)
         """True when some route is under a host: only then does ``match`` use ``host``."""
+        self.static_routes: Mapping[str, Mapping[str | None, Any]] = self._static
+        """Static paths (no host) to {method: ``Found``, None: ``MethodNotAllowed``}: what ``match``
+        looks up first, for callers that inline that lookup."""
 
     def match(self, method: str, path: str, host: str | None = None) -> Match[E]:
         """Return the match for ``method`` ("WEBSOCKET" for websockets), ``path``, ``host``.
