@@ -137,6 +137,10 @@ _CT_HTML = (b"content-type", b"text/html; charset=utf-8")
 _CT_JSON = (b"content-type", b"application/json")
 
 
+_TEXT_HEADERS = (_CT_TEXT,)
+_JSON_HEADERS = (_CT_JSON,)
+
+
 def _headers_with(content_type: tuple[bytes, bytes], headers: HeadersArg) -> RawHeaders:
     if headers is None:
         return (content_type,)
@@ -164,6 +168,8 @@ def _charset(media_type: str) -> tuple[bytes, bytes]:
 
 def text(content: str, status: int = 200, headers: HeadersArg = None, media_type: str = "text/plain") -> Response:
     """Return a `text/plain; charset=utf-8` response (another `media_type` gets the charset once too)."""
+    if headers is None and media_type == "text/plain":
+        return Response(status, _TEXT_HEADERS, content.encode())
     content_type = _CT_TEXT if media_type == "text/plain" else _charset(media_type)
     return Response(status, _headers_with(content_type, headers), content.encode())
 
@@ -176,7 +182,8 @@ def html(content: str, status: int = 200, headers: HeadersArg = None) -> Respons
 def json(content: Any, status: int = 200, headers: HeadersArg = None) -> Response:
     """Return an `application/json` response encoded by msgspec (Structs, dataclasses, datetime,
     UUID and Decimal included)."""
-    return Response(status, _headers_with(_CT_JSON, headers), _encoder.encode(content))
+    pairs = _JSON_HEADERS if headers is None else _headers_with(_CT_JSON, headers)
+    return Response(status, pairs, _encoder.encode(content))
 
 
 def raw(content: bytes, status: int = 200, headers: HeadersArg = None, media_type: str | None = None) -> Response:
