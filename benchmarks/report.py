@@ -176,7 +176,23 @@ def loopback_table(
                 for n in sorted(set(cell.notes)):
                     notes.lines.append(f"- {display(name)}, {k}: {n}")
         rows.append(f"| {display(name)} | " + " | ".join(out) + " |")
-    return "\n".join(rows + ([""] + notes.lines if notes.lines else []))
+    spread = loopback_spread(names, cells, keys)
+    return "\n".join(rows + ([""] + notes.lines if notes.lines else []) + ([""] + spread if spread else []))
+
+
+def loopback_spread(names: list[str], cells: dict[tuple[str, str], Any], keys: tuple[str, ...]) -> list[str]:
+    """Lines giving each scenario's lowest and highest round for the floor and lette_fp: on a
+    shared machine a round can be 10-20% off the median, which bounds what a ratio can tell."""
+    lines = []
+    for k in keys:
+        parts = []
+        for name in ("raw_asgi", "lette"):
+            cell = cells.get((name, k))
+            if name in names and cell is not None and len(cell.samples) > 1:
+                parts.append(f"{display(name)} {min(cell.samples):,.0f}-{max(cell.samples):,.0f}")
+        if len(parts) == 2:
+            lines.append(f"- {k}, lowest-highest round (req/s): " + ", ".join(parts))
+    return lines
 
 
 def memory_table(results: list[dict[str, Any]], target_mb: float) -> str:

@@ -31,7 +31,7 @@ from benchmarks.apps import FRAMEWORKS  # noqa: E402
 DOC = ROOT / "docs" / "performance.md"
 MEMORY_TARGET_MB = 5.0
 QUICK = dict(repeats=5, batch=0.02, seconds=1.0, rounds=3, warmup=0.0)
-THOROUGH = dict(repeats=21, batch=0.1, seconds=3.0, rounds=5, warmup=1.0)
+THOROUGH = dict(repeats=21, batch=0.1, seconds=2.0, rounds=8, warmup=1.0)
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
