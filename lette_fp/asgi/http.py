@@ -25,7 +25,8 @@ RAISE_SERVER_EXCEPTIONS = "lette_fp.raise_server_exceptions"
 
 def request_from_scope(app: App, scope: Scope, method: str, body: bytes | Incoming, scheme: str) -> Request:
     """Return the Request for an http or websocket `scope` (`scheme` when the scope names none).
-    `serve` builds the same Request inline (a call less per request)."""
+    `serve` builds the same Request inline from a scope that has every key (uvicorn's and
+    hypercorn's do), and calls this for one that leaves some to their defaults."""
     state = app.state
     if state is None:
         scope_state = scope.get("state")
@@ -61,11 +62,13 @@ async def serve(app: App, scope: Scope, receive: Receive, send: Send) -> None:
     if state is None:
         scope_state = scope.get("state")
         state = app.request_state(scope_state) if scope_state else EMPTY_MAPPING
-    req = Request(
-        method, scope["path"], scope.get("root_path", ""), scope.get("query_string", b""), headers,
-        scope.get("client"), scope.get("server"), scope.get("scheme", "http"), scope.get("http_version", "1.1"),
-        EMPTY_MAPPING, state, EMPTY_MAPPING, body, app,
-    )
+    try:
+        req = Request(
+            method, scope["path"], scope["root_path"], scope["query_string"], headers, scope["client"],
+            scope["server"], scope["scheme"], scope["http_version"], EMPTY_MAPPING, state, EMPTY_MAPPING, body, app,
+        )
+    except KeyError:
+        req = request_from_scope(app, scope, method, body, "http")
     try:
         resp = app.responder(req)
         if type(resp) is not Response:

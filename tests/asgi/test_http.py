@@ -8,6 +8,7 @@ import textwrap
 from collections.abc import AsyncIterator
 
 import httpx
+import msgspec
 import pytest
 
 from lette_fp import App, Request, Response, get, json, post, text
@@ -124,3 +125,37 @@ def test_an_error_after_the_response_started_closes_the_connection(serve: Server
         with pytest.raises(httpx.RemoteProtocolError):
             client.get("/")
         assert client.get("/missing").status_code == 404
+
+
+def fields(req: Request) -> Response:
+    return json(
+        {"scheme": req.scheme, "root": req.root_path, "client": req.client, "server": req.server, "version": req.http_version}
+    )
+
+
+async def call(asgi_app: App, scope: dict[str, object]) -> dict[str, object]:
+    sent: list[dict[str, object]] = []
+
+    async def receive() -> dict[str, object]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)
+
+    await asgi_app(scope, receive, send)
+    return msgspec.json.decode(sent[1]["body"])  # type: ignore[no-any-return,arg-type]
+
+
+async def test_a_scope_without_its_optional_keys_gets_the_asgi_defaults() -> None:
+    asgi_app = App([get("/f", fields)])
+    minimal = {"type": "http", "method": "GET", "path": "/f", "query_string": b"", "headers": [], "http_version": "2"}
+    assert await call(asgi_app, minimal) == {
+        "scheme": "http", "root": "", "client": None, "server": None, "version": "2",
+    }
+    full = {
+        **minimal, "scheme": "https", "root_path": "", "client": ["10.0.0.1", 5], "server": ["example.org", 443],
+        "http_version": "1.1", "state": {},
+    }
+    assert await call(asgi_app, full) == {
+        "scheme": "https", "root": "", "client": ["10.0.0.1", 5], "server": ["example.org", 443], "version": "1.1",
+    }
