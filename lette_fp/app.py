@@ -89,6 +89,11 @@ class App:
         """What the edge calls per request: `dispatch` when there is no app-wide middleware (a sync
         handler's Response then needs no coroutine, and the edge maps exceptions), else the
         middleware chain."""
+        self.edge_routes: tuple[Mapping[str, Mapping[str | None, Any]], Any] | None = (
+            None if middleware or self._has_hosts else (self._static_routes, self.router.find)
+        )
+        """The router's static table and trie when the edge may route a request itself, before
+        building it (no app-wide middleware, no hosts); see `asgi/http.py`."""
         self._error_handler = self._status_handlers.get(500) or self._type_handlers.get(Exception)
         from lette_fp.asgi.app import make_asgi
 

@@ -329,3 +329,19 @@ def test_host_params_bind_to_handler_arguments_by_name() -> None:
     api = App(routes=[host("{tenant}.example.org", [get("/p/{page:int}", tenant_page)])])
     resp = TestClient(api).get("/p/3", headers={"host": "acme.example.org"})
     assert resp.json() == {"tenant": "acme", "page": 3}
+
+
+def test_a_static_path_without_the_method_still_reaches_a_param_route_that_has_it() -> None:
+    api = App(
+        routes=[
+            get("/users/me", lambda req: text("me")),
+            post("/users/{name}", lambda req: text(f"posted {req.path_params['name']}")),
+            get("/users/{id:int}", lambda req: json(req.path_params)),
+        ]
+    )
+    client = TestClient(api)
+    assert client.get("/users/me").text == "me"
+    assert client.post("/users/me").text == "posted me"
+    assert client.get("/users/7").json() == {"id": 7}
+    assert client.put("/users/me").status_code == 405
+    assert client.get("/users/x").status_code == 405

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable, Callable, Mapping
+from types import CoroutineType
+from typing import TYPE_CHECKING, Any
 
 from lette_fp.asgi.body import Incoming
 from lette_fp.asgi.send import _LENGTHS, Receive, Scope, Send, content_length, send_response
@@ -51,7 +52,12 @@ def request_from_scope(app: App, scope: Scope, method: str, body: bytes | Incomi
 
 async def serve(app: App, scope: Scope, receive: Receive, send: Send) -> None:
     """`App.__call__`, the ASGI entry point. An `http` scope is served here: build the Request, run
-    `app.responder`, send the Response. Any other scope goes to the app's `asgi/app.py` callable."""
+    `app.responder`, send the Response. Any other scope goes to the app's `asgi/app.py` callable.
+
+    Without app-wide middleware, hosts or a root path, a request that a static route or the trie
+    takes directly (no mount prefix) is routed here first: the Request is built once with its
+    path params and the endpoint called as `App.dispatch` would; anything else (404, 405, slash
+    redirects, mounts) goes through `app.responder`, which routes it again."""
     if scope["type"] != "http":
         await app._asgi(scope, receive, send)
         return
@@ -62,15 +68,37 @@ async def serve(app: App, scope: Scope, receive: Receive, send: Send) -> None:
     if state is None:
         scope_state = scope.get("state")
         state = app.request_state(scope_state) if scope_state else EMPTY_MAPPING
+    path = scope["path"]
+    found = None
+    params: Mapping[str, Any] = EMPTY_MAPPING
+    routes = app.edge_routes
+    if routes is not None and not scope.get("root_path"):
+        by_method = routes[0].get(path)
+        if by_method is not None:
+            found = by_method.get(method)
+        elif routes[1] is not None:
+            found = routes[1](path, method)
+        if found is not None:
+            if found.prefix:
+                found = None
+            elif found.params:
+                params = found.params
     try:
         req = Request(
-            method, scope["path"], scope["root_path"], scope["query_string"], headers, scope["client"],
-            scope["server"], scope["scheme"], scope["http_version"], EMPTY_MAPPING, state, EMPTY_MAPPING, body, app,
+            method, path, scope["root_path"], scope["query_string"], headers, scope["client"],
+            scope["server"], scope["scheme"], scope["http_version"], params, state, EMPTY_MAPPING, body, app,
         )
     except KeyError:
         req = request_from_scope(app, scope, method, body, "http")
+        found = None
     try:
-        resp = app.responder(req)
+        if found is None:
+            resp = app.responder(req)
+        else:
+            fn, sync = found.endpoint
+            resp = fn(req)
+            if sync and type(resp) is not Response and type(resp) is not CoroutineType:
+                resp = interpret(resp)
         if type(resp) is not Response:
             resp = await resp  # type: ignore[misc]
             if type(resp) is not Response:

@@ -57,6 +57,7 @@ class Router(Generic[E]):
         "_redirect_slashes",
         "_reverse",
         "_static",
+        "find",
         "has_hosts",
         "static_routes",
     )
@@ -94,6 +95,10 @@ class Router(Generic[E]):
         }
         self.has_hosts: bool = bool(self._hosts)
         """True when some route is under a host: only then does ``match`` use ``host``."""
+        self.find: Callable[[str, str], Found[E] | None] | None = self._find  # type: ignore[assignment]
+        """The compiled trie of the host-less param routes: ``find(path, method)`` gives the
+        ``Found`` that ``match`` would for a path with no static route, or None (then ask
+        ``match``). None when there are no param routes."""
         self.static_routes: Mapping[str, Mapping[str | None, Any]] = self._static
         """Static paths (no host) to {method: ``Found``, None: ``MethodNotAllowed``}: what ``match``
         looks up first, for callers that inline that lookup."""
