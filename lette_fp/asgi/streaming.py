@@ -104,21 +104,14 @@ def _asyncio_cancel_scope() -> anyio.CancelScope:
 async def _pump_natively(task: asyncio.Task[Any], source: AsyncIterator[bytes | str], receive: Receive, send: Send) -> bool:
     """`pump` without a heartbeat on asyncio, for a source that holds no shielded hand-off: a
     disconnect cancels the task the way `Task.cancel()` does (and is then `uncancel`led), so the
-    stream pays for no cancel scope. The chunk loop is `_send_all`'s, inlined (one coroutine
-    frame less per response)."""
+    stream pays for no cancel scope."""
     watch = DisconnectWatch(task, receive, wait_disconnect)
     watch.start_soon()
     cancelling = task.cancelling()
     left = False
     exhausted = False
     try:
-        async for chunk in source:
-            if chunk and chunk.__class__ is bytes:
-                await send({"type": "http.response.body", "body": chunk, "more_body": True})
-            else:
-                data = chunk.encode() if isinstance(chunk, str) else bytes(chunk)
-                if data:
-                    await send({"type": "http.response.body", "body": data, "more_body": True})
+        await _send_all(source, send)
         exhausted = True
     except (OSError, ClientDisconnected):
         left = True
