@@ -6,9 +6,10 @@ from collections.abc import AsyncIterator, Iterator
 import anyio
 import pytest
 
-from lette_fp import App, Request, Response, get, stream
+from lette_fp import App, Request, Response, get, sse, stream
 from lette_fp.http.entities import Stream
 from lette_fp.http.streams import iterate_in_thread
+from lette_fp.middleware import gzip
 from lette_fp.testing import TestClient
 
 
@@ -67,3 +68,31 @@ async def test_iterate_in_thread_closes_the_sync_generator_when_closed_early() -
     with anyio.fail_after(5):
         await source.aclose()
     assert closed.is_set()
+
+
+def test_sync_sources_are_marked_thread_backed_and_the_mark_survives_gzip() -> None:
+    async def tokens() -> AsyncIterator[str]:
+        yield "a"
+
+    assert stream(iter(["a"])).body.thread_backed  # type: ignore[union-attr]
+    assert not stream(tokens()).body.thread_backed  # type: ignore[union-attr]
+    assert sse(["a"], ping=None).body.thread_backed  # type: ignore[union-attr]
+    assert not sse(tokens(), ping=None).body.thread_backed  # type: ignore[union-attr]
+
+    def big(req: Request) -> Response:
+        return stream(iter(["x" * 600] * 4))
+
+    seen: list[bool] = []
+
+    def record(handler):  # type: ignore[no-untyped-def]
+        async def wrapped(req: Request) -> Response:
+            resp = await handler(req)
+            seen.append(resp.body.thread_backed)  # type: ignore[union-attr]
+            return resp
+
+        return wrapped
+
+    app = App([get("/", big)], middleware=[record, gzip()])
+    resp = TestClient(app).get("/", headers={"accept-encoding": "gzip"})
+    assert resp.headers["content-encoding"] == "gzip" and resp.text == "x" * 2400
+    assert seen == [True]
