@@ -345,3 +345,26 @@ def test_a_static_path_without_the_method_still_reaches_a_param_route_that_has_i
     assert client.get("/users/7").json() == {"id": 7}
     assert client.put("/users/me").status_code == 405
     assert client.get("/users/x").status_code == 405
+
+
+@pytest.mark.parametrize("app_middleware", [False, True])
+def test_a_converter_that_fails_is_a_500_through_the_exception_handlers(app_middleware: bool) -> None:
+    from lette_fp.routing import register_converter
+
+    def strict(text: str) -> object:
+        if text == "boom":
+            raise LookupError("converter failed")
+        return text
+
+    register_converter("strictword", "[a-z]+", strict, str)
+    api = App(
+        routes=[get("/w/{word:strictword}", lambda req: text(req.path_params["word"]))],
+        middleware=[on_response(lambda req, resp: resp)] if app_middleware else [],
+        exception_handlers={LookupError: lambda req, exc: text("mapped", status=503)},
+    )
+    client = TestClient(api)
+    assert client.get("/w/fine").text == "fine"
+    failed = client.get("/w/boom")
+    assert (failed.status_code, failed.text) == (503, "mapped")
+    bare = TestClient(App(routes=[get("/w/{word:strictword}", lambda req: text("x"))]), raise_server_exceptions=False)
+    assert bare.get("/w/boom").status_code == 500

@@ -9,7 +9,7 @@ from types import CoroutineType
 from typing import TYPE_CHECKING, Any
 
 from lette_fp.asgi.body import Incoming
-from lette_fp.asgi.send import _LENGTHS, Receive, Scope, Send, content_length, send_response
+from lette_fp.asgi.send import CONTENT_LENGTHS, Receive, Scope, Send, content_length, send_response
 from lette_fp.http.errors import ClientDisconnected
 from lette_fp.http.request import EMPTY_MAPPING, Request
 from lette_fp.http.response import Response
@@ -73,11 +73,14 @@ async def serve(app: App, scope: Scope, receive: Receive, send: Send) -> None:
     params: Mapping[str, Any] = EMPTY_MAPPING
     routes = app.edge_routes
     if routes is not None and not scope.get("root_path"):
-        by_method = routes[0].get(path)
-        if by_method is not None:
-            found = by_method.get(method)
-        elif routes[1] is not None:
-            found = routes[1](path, method)
+        try:
+            by_method = routes[0].get(path)
+            if by_method is not None:
+                found = by_method.get(method)
+            elif routes[1] is not None:
+                found = routes[1](path, method)
+        except Exception:
+            found = None  # a converter failed: `dispatch` routes again, inside the error handling
         if found is not None:
             if found.prefix:
                 found = None
@@ -122,7 +125,7 @@ async def serve(app: App, scope: Scope, receive: Receive, send: Send) -> None:
         if type(entity) is bytes and not resp.background and status >= 200 and status != 204 and status != 304:
             # `bytes_messages`, inlined: the common case costs no call
             size = len(entity)
-            length = _LENGTHS.get(size) or content_length(size)
+            length = CONTENT_LENGTHS.get(size) or content_length(size)
             await send({"type": "http.response.start", "status": status, "headers": [*resp.headers, length]})
             await send({"type": "http.response.body", "body": entity if method != "HEAD" else b""})
         else:

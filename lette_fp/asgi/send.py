@@ -40,7 +40,8 @@ def body_allowed(status: int) -> bool:
     return status >= 200 and status not in _NO_BODY_STATUS
 
 
-_LENGTHS: dict[int, tuple[bytes, bytes]] = {}
+CONTENT_LENGTHS: dict[int, tuple[bytes, bytes]] = {}
+"""`content-length` header pairs already made, by size (sizes under 4096); `content_length` fills it."""
 _CACHED_LENGTHS = 4096
 
 
@@ -48,7 +49,7 @@ def content_length(size: int) -> tuple[bytes, bytes]:
     """Return the `content-length` header pair for `size` bytes (cached for small sizes)."""
     length = (b"content-length", b"%d" % size)
     if size < _CACHED_LENGTHS:
-        _LENGTHS[size] = length
+        CONTENT_LENGTHS[size] = length
     return length
 
 
@@ -58,7 +59,7 @@ def bytes_messages(resp: Response, body: bytes, method: str) -> tuple[Message, M
     status = resp.status
     if status >= 200 and status not in _NO_BODY_STATUS:
         size = len(body)
-        length = _LENGTHS.get(size) or content_length(size)
+        length = CONTENT_LENGTHS.get(size) or content_length(size)
         headers: Any = [*resp.headers, length]
         if method == "HEAD":
             body = b""
