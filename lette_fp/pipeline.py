@@ -68,7 +68,7 @@ def returns_response(fn: Any) -> bool:
         return False
     annotation = getattr(fn, "__annotations__", {}).get("return")
     if isinstance(annotation, str):
-        annotation = fn.__globals__.get(annotation) if annotation.isidentifier() else None
+        annotation = getattr(fn, "__globals__", {}).get(annotation) if annotation.isidentifier() else None
     return annotation is Response
 
 
