@@ -3,13 +3,13 @@
 import os
 import re
 import tempfile
-from typing import Any
 
 import anyio
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lette_fp import App, file, get
+from tests.drive import Exchange, drive
 
 CONTENT_RANGE = re.compile(rb"bytes (\d+)-(\d+)/(\d+)")
 
@@ -62,27 +62,8 @@ def parse_multipart(body: bytes, boundary: bytes) -> list[tuple[int, int, bytes]
         pos = data_start + len(data) + 2
 
 
-async def fetch(app: App, range_header: str) -> tuple[dict[str, Any], bytes]:
-    scope = {
-        "type": "http", "method": "GET", "path": "/", "root_path": "", "query_string": b"",
-        "headers": [(b"range", range_header.encode())],
-    }
-    sent: list[dict[str, Any]] = []
-    first = True
-
-    async def receive() -> dict[str, Any]:
-        nonlocal first
-        if not first:
-            await anyio.sleep_forever()
-        first = False
-        return {"type": "http.request", "body": b""}
-
-    async def send(message: dict[str, Any]) -> None:
-        sent.append(message)
-
-    with anyio.fail_after(5):
-        await app(scope, receive, send)
-    return sent[0], b"".join(m.get("body", b"") for m in sent[1:])
+async def fetch(app: App, range_header: str) -> Exchange:
+    return await drive(app, [], method="GET", headers=[(b"range", range_header.encode())], timeout=5)
 
 
 @settings(max_examples=200, deadline=None)
@@ -94,11 +75,12 @@ def test_206_bodies_hold_exactly_the_requested_slices(case: tuple[bytes, list[st
         os.write(fd, content)
         os.close(fd)
         app = App([get("/", lambda req: file(path, media_type="application/x-test"))])
-        start, body = anyio.run(fetch, app, "bytes=" + ",".join(specs))
+        out = anyio.run(fetch, app, "bytes=" + ",".join(specs))
     finally:
         os.unlink(path)
-    headers = dict(start["headers"])
-    assert start["status"] == 206
+    body = out.body
+    headers = dict(out.headers)
+    assert out.status == 206
     assert int(headers[b"content-length"]) == len(body)
     if headers[b"content-type"].startswith(b"multipart/byteranges; boundary="):
         boundary = headers[b"content-type"].split(b"boundary=")[1]
