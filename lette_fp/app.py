@@ -89,11 +89,12 @@ class App:
         """What the edge calls per request: `dispatch` when there is no app-wide middleware (a sync
         handler's Response then needs no coroutine, and the edge maps exceptions), else the
         middleware chain."""
-        self.edge_routes: tuple[Mapping[str, Mapping[str | None, Any]], Any] | None = (
-            None if middleware or self._has_hosts else (self._static_routes, self.router.find)
+        self.edge_routes: tuple[Mapping[str, Mapping[str, Endpoint]], Any] | None = (
+            None if middleware or self._has_hosts else (_edge_endpoints(self._static_routes), self.router.find)
         )
-        """The router's static table and trie when the edge may route a request itself, before
-        building it (no app-wide middleware, no hosts); see `asgi/http.py`."""
+        """When the edge may route a request itself, before building it (no app-wide middleware, no
+        hosts): every static path's endpoints by method (those outside mounts), and the trie's
+        `find`; see `asgi/http.py`."""
         self._error_handler = self._status_handlers.get(500) or self._type_handlers.get(Exception)
         from lette_fp.asgi.app import make_asgi
 
@@ -272,3 +273,17 @@ def _with_body_limit(handler: Handler, limit: int | None) -> Handler:
 
     return to_handler(limited)
 
+
+
+def _edge_endpoints(static: Mapping[str, Mapping[str | None, Any]]) -> dict[str, dict[str, Endpoint]]:
+    """Return the static table as the edge reads it: path → {method: endpoint}, keeping only the
+    matches it may serve directly (no mount prefix); a path whose method is missing is left to
+    `dispatch` (405, or the mounted app)."""
+    return {
+        path: {
+            method: found.endpoint
+            for method, found in by_method.items()
+            if method is not None and type(found) is Found and not found.prefix
+        }
+        for path, by_method in static.items()
+    }

@@ -62,47 +62,47 @@ async def serve(app: App, scope: Scope, receive: Receive, send: Send) -> None:
         await app._asgi(scope, receive, send)
         return
     method = scope["method"]
+    path = scope["path"]
     headers = scope["headers"]
     body = Incoming(receive, headers, app.max_body_size)
+    endpoint = None
     state = app.state
-    if state is None:
-        scope_state = scope.get("state")
-        state = app.request_state(scope_state) if scope_state else EMPTY_MAPPING
-    path = scope["path"]
-    found = None
-    params: Mapping[str, Any] = EMPTY_MAPPING
-    routes = app.edge_routes
-    if routes is not None and not scope.get("root_path"):
-        try:
-            by_method = routes[0].get(path)
-            if by_method is not None:
-                found = by_method.get(method)
-            elif routes[1] is not None:
-                found = routes[1](path, method)
-        except Exception:
-            found = None  # a converter failed: `dispatch` routes again, inside the error handling
-        if found is not None:
-            if found.prefix:
-                found = None
-            elif found.params:
-                params = found.params
     try:
-        req = Request(
-            method, path, scope["root_path"], scope["query_string"], headers, scope["client"],
-            scope["server"], scope["scheme"], scope["http_version"], params, state, EMPTY_MAPPING, body, app,
-        )
+        if state is None:
+            scope_state = scope["state"]
+            state = app.request_state(scope_state) if scope_state else EMPTY_MAPPING
+        root_path = scope["root_path"]
+        query_string = scope["query_string"]
+        client = scope["client"]
+        server = scope["server"]
+        scheme = scope["scheme"]
+        http_version = scope["http_version"]
     except KeyError:
         req = request_from_scope(app, scope, method, body, "http")
-        found = None
+    else:
+        params: Mapping[str, Any] = EMPTY_MAPPING
+        routes = app.edge_routes
+        if routes is not None and not root_path:
+            by_method = routes[0].get(path)
+            if by_method is not None:
+                endpoint = by_method.get(method)
+            else:
+                try:
+                    found = routes[1](path, method)
+                except Exception:
+                    found = None  # a converter failed: `dispatch` routes again, inside the error handling
+                if found is not None and not found.prefix:
+                    endpoint = found.endpoint
+                    params = found.params
+        req = Request(
+            method, path, root_path, query_string, headers, client, server, scheme, http_version,
+            params, state, EMPTY_MAPPING, body, app,
+        )
     try:
-        if found is None:
-            resp = app.responder(req)
-        else:
-            fn, sync = found.endpoint
-            resp = fn(req)
-            if sync and type(resp) is not Response and type(resp) is not CoroutineType:
-                resp = interpret(resp)
+        resp = app.responder(req) if endpoint is None else endpoint[0](req)
         if type(resp) is not Response:
+            if endpoint is not None and endpoint[1] and type(resp) is not CoroutineType:
+                resp = interpret(resp)  # what a sync handler returned: a container or None
             resp = await resp  # type: ignore[misc]
             if type(resp) is not Response:
                 resp = await interpret(resp)
@@ -122,7 +122,7 @@ async def serve(app: App, scope: Scope, receive: Receive, send: Send) -> None:
     else:
         entity = resp.body
         status = resp.status
-        if type(entity) is bytes and not resp.background and status >= 200 and status != 204 and status != 304:
+        if type(entity) is bytes and not resp.background and (status == 200 or (status > 200 and status != 204 and status != 304)):
             # `bytes_messages`, inlined: the common case costs no call
             size = len(entity)
             length = CONTENT_LENGTHS.get(size) or content_length(size)
