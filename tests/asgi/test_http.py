@@ -159,3 +159,17 @@ async def test_a_scope_without_its_optional_keys_gets_the_asgi_defaults() -> Non
     assert await call(asgi_app, full) == {
         "scheme": "https", "root": "", "client": ["10.0.0.1", 5], "server": ["example.org", 443], "version": "1.1",
     }
+
+
+def state_of(req: Request) -> Response:
+    return json(dict(req.state))
+
+
+async def test_without_a_lifespan_req_state_is_the_scope_state_on_static_and_param_routes() -> None:
+    asgi_app = App([get("/s", state_of), get("/p/{n:int}", state_of)])
+    base = {"type": "http", "method": "GET", "query_string": b"", "headers": [], "http_version": "1.1",
+            "scheme": "http", "root_path": "", "client": None, "server": None}
+    server_state = {"db": "pool"}
+    for path in ("/s", "/p/1"):
+        assert await call(asgi_app, {**base, "path": path, "state": server_state}) == {"db": "pool"}
+        assert await call(asgi_app, {**base, "path": path, "state": {}}) == {}
