@@ -274,7 +274,6 @@ def _with_body_limit(handler: Handler, limit: int | None) -> Handler:
     return to_handler(limited)
 
 
-
 def _edge_endpoints(static: Mapping[str, Mapping[str | None, Any]]) -> dict[str, dict[str, Endpoint]]:
     """Return the static table as the edge reads it: path → {method: endpoint}, keeping only the
     matches it may serve directly (no mount prefix); a path whose method is missing is left to

@@ -86,7 +86,7 @@ async def serve(app: App, scope: Scope, receive: Receive, send: Send) -> None:
             by_method = routes[0].get(path)
             if by_method is not None:
                 endpoint = by_method.get(method)
-            else:
+            elif routes[1] is not None:
                 try:
                     found = routes[1](path, method)
                 except Exception:
