@@ -12,6 +12,9 @@ than the step before it, and each answers S1 correctly (the driver checks the st
     lette_fp  `App.__call__` as shipped: + app state, exception mapping, HEAD, background
               tasks, 1xx/204/304, body cleanups, async and `returns` handlers
 
+Each step is written out in full, not built from shared helpers: a helper call would add its
+own cost to every step and blur what the step adds.
+
 The cost is counted in CPU instructions per request by valgrind's callgrind (a run of N
 requests minus a run of none, PYTHONHASHSEED=0), which repeats to the instruction where
 timings on a shared machine drift by 10 %:
