@@ -1,6 +1,5 @@
 """lette_fp: a functional ASGI web framework. Pure handlers over immutable requests; responses are data."""
 
-from lette_fp import body_params as body_params  # registers the JSON-body and FormData resolvers
 from lette_fp.app import App
 from lette_fp.asgi import websocket as _websocket_edge  # noqa: F401  (installs the WebSocket edge)
 from lette_fp.forms import FormData, UploadFile
@@ -9,6 +8,7 @@ from lette_fp.http.files import file
 from lette_fp.http.request import Request
 from lette_fp.http.response import Response, empty, html, json, raw, redirect, text
 from lette_fp.http.streams import stream
+from lette_fp.params import body as _body_params  # noqa: F401  (registers the JSON-body and FormData resolvers)
 from lette_fp.pipeline import Handler, Middleware, on_request, on_response
 from lette_fp.routing import (
     NoMatchFound,

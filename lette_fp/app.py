@@ -12,12 +12,12 @@ from typing import Any
 import msgspec
 
 from lette_fp.asgi.http import serve
-from lette_fp.binding import bind, is_plain_sync_handler
 from lette_fp.debug import debug_error, internal_error
 from lette_fp.http.entities import Delegate
 from lette_fp.http.errors import HTTPError
 from lette_fp.http.request import EMPTY_MAPPING, Request
 from lette_fp.http.response import Response, empty, json, redirect
+from lette_fp.params.binding import bind, is_plain_sync_handler
 from lette_fp.pipeline import Handler, Middleware, compose, interpret, to_handler
 from lette_fp.routing import Found, MethodNotAllowed, RedirectSlash, Router
 

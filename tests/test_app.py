@@ -20,7 +20,7 @@ from lette_fp import (
     route,
     text,
 )
-from lette_fp.binding import HandlerSignatureError
+from lette_fp.params.binding import HandlerSignatureError
 from lette_fp.pipeline import Handler
 from lette_fp.testing import AsyncTestClient, TestClient
 

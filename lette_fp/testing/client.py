@@ -20,7 +20,7 @@ import anyio.from_thread
 import httpx
 
 from lette_fp.asgi.http import RAISE_SERVER_EXCEPTIONS
-from lette_fp.ws_testing import (
+from lette_fp.testing.websocket import (
     DEFAULT_TIMEOUT,
     AsyncWebSocketSession,
     WebSocketClosed,

@@ -7,7 +7,7 @@ import msgspec
 import pytest
 
 from lette_fp import App, FormData, Request, Response, UploadFile, get, json, post, text
-from lette_fp.binding import HandlerSignatureError
+from lette_fp.params.binding import HandlerSignatureError
 from lette_fp.testing import TestClient
 from tests.servers import ServerFactory
 
@@ -195,7 +195,7 @@ def test_the_resolvers_are_registered_by_importing_any_part_of_lette_fp() -> Non
         "def create(req, item: Item):\n    ...\n"
         "App(routes=[post('/', create)])\n"
     )
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     result = subprocess.run(
         [sys.executable, "-c", code], env={**os.environ, "PYTHONPATH": str(root)}, capture_output=True, text=True, timeout=60
     )

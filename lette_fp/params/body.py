@@ -3,7 +3,7 @@
 A parameter annotated with a type msgspec decodes from a JSON object or array (a Struct,
 dataclass, attrs class, TypedDict, NamedTuple, `list[...]`, `dict[...]`, ... or an Optional of
 one) receives the JSON body decoded into it; a parameter annotated `FormData` receives the parsed
-form. Importing lette_fp registers both resolvers with `lette_fp.binding`.
+form. Importing lette_fp registers both resolvers with `lette_fp.params.binding`.
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from typing import Any
 import msgspec
 import msgspec.inspect
 
-from lette_fp.binding import Extractor, register_resolver
 from lette_fp.forms.data import FormData
 from lette_fp.http.body_errors import decoder_for, validation_detail
 from lette_fp.http.errors import HTTPError
 from lette_fp.http.request import Request
+from lette_fp.params.binding import Extractor, register_resolver
 
 _replace = msgspec.structs.replace
 
