@@ -17,6 +17,7 @@ from lette_fp.http.entities import Delegate
 from lette_fp.http.errors import HTTPError
 from lette_fp.http.request import EMPTY_MAPPING, Request
 from lette_fp.http.response import Response, empty, json, redirect
+from lette_fp.http.state import NO_LIFESPAN_STATE
 from lette_fp.params.binding import bind, is_plain_sync_handler
 from lette_fp.pipeline import Handler, Middleware, compose, interpret, to_handler
 from lette_fp.routing import Found, MethodNotAllowed, RedirectSlash, Router
@@ -69,6 +70,9 @@ class App:
         self.lifespan = lifespan
         self.max_body_size = max_body_size
         self.state: Mapping[str, Any] | None = None
+        self.unstarted_state = NO_LIFESPAN_STATE if lifespan is not None else EMPTY_MAPPING
+        """`req.state` while no lifespan ran and the server passed no state of its own: empty without
+        a lifespan; with one, a mapping that raises "the server ran no lifespan" (daphne)."""
         handlers = dict(exception_handlers or {})
         self._status_handlers: dict[int, Handler2] = {
             k: _adapt_exception_handler(v) for k, v in handlers.items() if isinstance(k, int)
@@ -250,7 +254,7 @@ class App:
         """Return the read-only `req.state`: what lifespan yielded, else the server's scope state."""
         if self.state is not None:
             return self.state
-        return MappingProxyType(dict(scope_state)) if scope_state else EMPTY_MAPPING
+        return MappingProxyType(dict(scope_state)) if scope_state else self.unstarted_state
 
 
 Handler2 = Callable[[Request, Exception], Awaitable[Response]]

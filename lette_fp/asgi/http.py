@@ -31,7 +31,7 @@ def request_from_scope(app: App, scope: Scope, method: str, body: bytes | Incomi
     state = app.state
     if state is None:
         scope_state = scope.get("state")
-        state = app.request_state(scope_state) if scope_state else EMPTY_MAPPING
+        state = app.request_state(scope_state) if scope_state else app.unstarted_state
     return Request(
         method,
         scope["path"],
@@ -70,7 +70,7 @@ async def serve(app: App, scope: Scope, receive: Receive, send: Send) -> None:
     try:
         if state is None:
             scope_state = scope["state"]
-            state = app.request_state(scope_state) if scope_state else EMPTY_MAPPING
+            state = app.request_state(scope_state) if scope_state else app.unstarted_state
         root_path = scope["root_path"]
         query_string = scope["query_string"]
         client = scope["client"]
