@@ -99,12 +99,14 @@ def run_hypercorn(app: Any, **options: Any) -> Iterator[str]:
 
 
 @contextmanager
-def run_process(argv: Sequence[str], port: int, env: Mapping[str, str] | None = None) -> Iterator[str]:
+def run_process(
+    argv: Sequence[str], port: int, env: Mapping[str, str] | None = None, log: Path | None = None
+) -> Iterator[str]:
     """Run the server command `argv` (listening on 127.0.0.1:`port`) as a subprocess in the
     repository root, with `env` added to the environment; yield its base URL. On exit it gets
     SIGINT (a graceful shutdown: lifespan shutdown runs), and SIGKILL if still alive 10 s later.
-    Its output is shown when it fails to start."""
-    with tempfile.TemporaryFile() as output:
+    Its output goes to `log` when given, and is shown when it fails to start."""
+    with open(log, "w+b") if log is not None else tempfile.TemporaryFile() as output:
         process = subprocess.Popen(
             list(argv), cwd=ROOT, env={**os.environ, **(env or {})}, stdout=output, stderr=subprocess.STDOUT,
         )
@@ -148,6 +150,16 @@ def run_uvicorn_process(target: str, env: Mapping[str, str] | None = None, *opti
         "--log-level", "warning", "--lifespan", "on", *options, target,
     ]
     with run_process(argv, port, env) as base:
+        yield base
+
+
+@contextmanager
+def run_daphne(target: str, env: Mapping[str, str] | None = None, log: Path | None = None) -> Iterator[str]:
+    """Serve the import string `target` with daphne (which runs no lifespan) in a subprocess on
+    127.0.0.1; yield its base URL; stop it on exit. Its output (tracebacks) goes to `log`."""
+    port = free_port()
+    argv = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), target]
+    with run_process(argv, port, env, log) as base:
         yield base
 
 

@@ -1,7 +1,8 @@
 """End to end on every server lette_fp supports: uvicorn and hypercorn (in a thread), granian
-(`--interface asgi`, a real subprocess) serve tests/served.py's app on 127.0.0.1; httpx and the
-`websockets` client talk to them. Hello, a stream, SSE, a websocket echo, and the lifespan's two
-halves (startup state seen by a handler, shutdown run when the server stops)."""
+(`--interface asgi`) and daphne (real subprocesses) serve tests/served.py's app on 127.0.0.1;
+httpx and the `websockets` client talk to them. Hello, a stream, SSE, a websocket echo, and the
+lifespan's two halves (startup state seen by a handler, shutdown run when the server stops); on
+daphne, which runs no lifespan, `req.state` fails with that reason."""
 
 from __future__ import annotations
 
@@ -13,23 +14,32 @@ import httpx
 import pytest
 from websockets.sync.client import connect
 
+from lette_fp.http.state import NO_LIFESPAN
 from tests import served
-from tests.servers import run_granian, run_hypercorn, run_uvicorn
+from tests.servers import run_daphne, run_granian, run_hypercorn, run_uvicorn
 
 Server = Callable[[], AbstractContextManager[str]]
 
 
-@pytest.fixture(params=["uvicorn", "hypercorn", "granian"])
+WITH_LIFESPAN = ["uvicorn", "hypercorn", "granian"]
+
+
+@pytest.fixture(params=[*WITH_LIFESPAN, "daphne"])
 def server(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Server:
     """`with server() as base_url:` serves tests/served.py's app on the parametrised server,
-    its lifespan logging to tmp_path/"lifespan.log"."""
+    its lifespan logging to tmp_path/"lifespan.log" (a subprocess server's output goes to
+    tmp_path/"server.log")."""
     log = tmp_path / "lifespan.log"
     monkeypatch.setenv("LETTE_SERVED_LOG", str(log))
+    env = {"LETTE_SERVED_LOG": str(log)}
 
     @contextmanager
     def start() -> Iterator[str]:
         if request.param == "granian":
-            with run_granian("tests.served:app", {"LETTE_SERVED_LOG": str(log)}) as base:
+            with run_granian("tests.served:app", env) as base:
+                yield base
+        elif request.param == "daphne":
+            with run_daphne("tests.served:app", env, tmp_path / "server.log") as base:
                 yield base
         else:
             run = run_uvicorn if request.param == "uvicorn" else run_hypercorn
@@ -75,8 +85,19 @@ def test_a_websocket_echo(server: Server) -> None:
             assert ws.recv(timeout=5) == message
 
 
+@pytest.mark.parametrize("server", WITH_LIFESPAN, indirect=True)
 def test_lifespan_startup_state_and_shutdown(server: Server, tmp_path: Path) -> None:
     with server() as base, httpx.Client(base_url=base, timeout=5) as client:
         assert client.get("/state").text == "hello from lifespan"
         assert lifespan_log(tmp_path) == ["startup"]
     assert lifespan_log(tmp_path) == ["startup", "shutdown"]
+
+
+@pytest.mark.parametrize("server", ["daphne"], indirect=True)
+def test_without_a_lifespan_state_fails_with_the_reason(server: Server, tmp_path: Path) -> None:
+    with server() as base, httpx.Client(base_url=base, timeout=5) as client:
+        resp = client.get("/state")
+        assert (resp.status_code, resp.text) == (500, "Internal Server Error")
+        assert client.get("/").text == "hello, world"
+    assert lifespan_log(tmp_path) == []
+    assert NO_LIFESPAN in (tmp_path / "server.log").read_text()
