@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import msgspec
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histogram
@@ -107,8 +108,12 @@ def prometheus_middleware(recorded: Metrics) -> Middleware:
 
     Latency is measured until the Response is ready: for a stream or SSE that is the time to
     its start, not the connection's length (tracing covers that, docs/observability.md).
-    Put it first in `App(middleware=[...])` so it times the other middleware too.
+    Put it first in `App(middleware=[...])` so it times the other middleware too. Each label
+    combination's series is looked up once and kept (there are as many as the route table and
+    the statuses allow).
     """
+
+    children: dict[tuple[str, str, str], tuple[Any, Any]] = {}
 
     def middleware(next_handler: Handler) -> Handler:
         async def measured(req: Request) -> Response:
@@ -126,8 +131,11 @@ def prometheus_middleware(recorded: Metrics) -> Middleware:
                 elapsed = time.perf_counter() - start
                 recorded.in_flight.dec()
                 values = labels(req.method, route_template(req), status)
-                recorded.requests.labels(*values).inc()
-                recorded.latency.labels(*values).observe(elapsed)
+                series = children.get(values)
+                if series is None:
+                    series = children[values] = (recorded.requests.labels(*values), recorded.latency.labels(*values))
+                series[0].inc()
+                series[1].observe(elapsed)
 
         return mark_handler(measured, next_handler)
 
