@@ -4,8 +4,13 @@ test client (asyncio and trio); the HTTP duration metric labelled by route."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import textwrap
 import time
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import anyio
 import httpx
@@ -34,7 +39,7 @@ from lette_fp import (
 from lette_fp.contrib.opentelemetry import instrument
 from lette_fp.testing import AsyncTestClient
 from lette_fp.ws import Incoming
-from tests.servers import run_uvicorn
+from tests.servers import ROOT, run_uvicorn
 
 
 def item(req: Request) -> Response:
@@ -194,3 +199,29 @@ async def test_the_duration_metric_never_holds_a_raw_path(provider: TracerProvid
     values = {str(value) for point in points for value in point.attributes.values()}
     assert not values & {"/items/1", "/items/2", "/nowhere"}
     meters.shutdown()
+
+
+def test_with_the_newer_semantic_conventions_the_duration_metric_carries_the_route(tmp_path: Path) -> None:
+    """The conventions mode is read once per process: this runs in a fresh one."""
+    script = tmp_path / "semconv.py"
+    script.write_text(textwrap.dedent('''
+        from opentelemetry.sdk.metrics import MeterProvider
+        from opentelemetry.sdk.metrics.export import InMemoryMetricReader
+        from lette_fp.testing import TestClient
+        from lette_fp.contrib.opentelemetry import instrument
+        from tests.contrib.test_opentelemetry import app
+
+        reader = InMemoryMetricReader()
+        with TestClient(instrument(app, meter_provider=MeterProvider(metric_readers=[reader]))) as client:
+            client.get("/items/1"); client.get("/items/2"); client.get("/nowhere")
+        for resource in reader.get_metrics_data().resource_metrics:
+            for scope in resource.scope_metrics:
+                for metric in scope.metrics:
+                    if metric.name == "http.server.request.duration":
+                        for point in metric.data.data_points:
+                            print(point.attributes.get("http.route"), point.count)
+    '''))
+    env = {**os.environ, "OTEL_SEMCONV_STABILITY_OPT_IN": "http", "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert sorted(done.stdout.splitlines()) == ["/items/{id:int} 2", "None 1"]
