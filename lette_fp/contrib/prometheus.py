@@ -25,7 +25,7 @@ from prometheus_client.multiprocess import MultiProcessCollector
 from lette_fp.http.errors import ClientDisconnected
 from lette_fp.http.request import Request
 from lette_fp.http.response import Response, raw
-from lette_fp.pipeline import Handler, Middleware, mark_handler
+from lette_fp.pipeline import Handler, Middleware
 from lette_fp.routing import Route, get
 
 UNMATCHED = "<unmatched>"
@@ -137,7 +137,7 @@ def prometheus_middleware(recorded: Metrics) -> Middleware:
                 series[0].inc()
                 series[1].observe(elapsed)
 
-        return mark_handler(measured, next_handler)
+        return measured
 
     return middleware
 
