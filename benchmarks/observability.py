@@ -1,7 +1,8 @@
 """What observability costs per request, in process: one lette_fp App served plain, under
 `prometheus_middleware`, and under `opentelemetry.instrument` (a real SDK TracerProvider whose
 spans go to an exporter that drops them, so export costs nothing; with the ASGI middleware's
-send/receive child spans, and without them), interleaved round after round
+send/receive child spans, and without them; and OpenTelemetry's middleware alone around the raw
+ASGI app, to tell its own cost from lette_fp's), interleaved round after round
 on the same scope, against the raw ASGI floor. Reported as microseconds per request and as
 ratios to the plain App.
 
@@ -24,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware  # noqa: E402
 from opentelemetry.sdk.trace import TracerProvider  # noqa: E402
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor, SpanExporter, SpanExportResult  # noqa: E402
 from prometheus_client import CollectorRegistry  # noqa: E402
@@ -62,6 +64,7 @@ def apps() -> dict[str, ASGI]:
         "App + prometheus": App(routes=routes, middleware=[prometheus_middleware(metrics(registry=CollectorRegistry()))]),
         "instrument(App)": instrument(App(routes=routes), tracer_provider=provider),
         "instrument, 1 span": instrument(App(routes=routes), tracer_provider=provider, exclude_spans=["send", "receive"]),
+        "OTel on raw ASGI": OpenTelemetryMiddleware(raw, tracer_provider=provider),
     }
 
 
