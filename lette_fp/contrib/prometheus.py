@@ -104,7 +104,8 @@ def route_template(req: Request) -> str | None:
 def prometheus_middleware(recorded: Metrics) -> Middleware:
     """Return app middleware recording every request into `recorded`: the in-flight gauge while
     the handler runs, then one count and one latency observation labelled by `labels` (an
-    exception is status 500 and is re-raised; a client that went away is `CLIENT_CLOSED`).
+    exception is status 500 and is re-raised; a client that went away is `CLIENT_CLOSED`; a
+    cancelled request is not counted).
 
     Latency is measured until the Response is ready: for a stream or SSE that is the time to
     its start, not the connection's length (tracing covers that, docs/observability.md).
@@ -115,27 +116,31 @@ def prometheus_middleware(recorded: Metrics) -> Middleware:
 
     children: dict[tuple[str, str, str], tuple[Any, Any]] = {}
 
+    def record(req: Request, status: int, start: float) -> None:
+        elapsed = time.perf_counter() - start
+        values = labels(req.method, route_template(req), status)
+        series = children.get(values)
+        if series is None:
+            series = children[values] = (recorded.requests.labels(*values), recorded.latency.labels(*values))
+        series[0].inc()
+        series[1].observe(elapsed)
+
     def middleware(next_handler: Handler) -> Handler:
         async def measured(req: Request) -> Response:
             recorded.in_flight.inc()
             start = time.perf_counter()
-            status = 500
             try:
                 resp = await next_handler(req)
-                status = resp.status
-                return resp
             except ClientDisconnected:
-                status = CLIENT_CLOSED
+                record(req, CLIENT_CLOSED, start)
+                raise
+            except Exception:
+                record(req, 500, start)
                 raise
             finally:
-                elapsed = time.perf_counter() - start
                 recorded.in_flight.dec()
-                values = labels(req.method, route_template(req), status)
-                series = children.get(values)
-                if series is None:
-                    series = children[values] = (recorded.requests.labels(*values), recorded.latency.labels(*values))
-                series[0].inc()
-                series[1].observe(elapsed)
+            record(req, resp.status, start)
+            return resp
 
         return measured
 

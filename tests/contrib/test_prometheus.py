@@ -24,6 +24,7 @@ from lette_fp.contrib.prometheus import (
     prometheus_middleware,
 )
 from lette_fp.testing import AsyncTestClient
+from tests.drive import drive
 from tests.servers import run_uvicorn, run_uvicorn_process
 
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
@@ -158,3 +159,17 @@ def test_multiprocess_mode_sums_every_worker(multiproc_dir: Path) -> None:
     for samples in scrapes:
         assert count(samples, "GET", "/pid", "200") == sent
         assert count(samples, "GET", "/items/{id:int}", "200") == 1
+
+
+async def test_a_client_gone_before_its_body_arrived_is_counted_as_499() -> None:
+    registry = CollectorRegistry()
+
+    async def upload(req: Request) -> Response:
+        req = await req.read()
+        return text("stored")
+
+    app = App(routes=[post("/upload", upload)], middleware=[prometheus_middleware(metrics(registry=registry))])
+    await drive(app, [b"part of a body"], path="/upload", disconnect=True)
+    labels_ = {"method": "POST", "route": "/upload", "status": "499"}
+    assert registry.get_sample_value("lette_fp_requests_total", labels_) == 1
+    assert registry.get_sample_value("lette_fp_requests_in_progress") == 0
