@@ -14,8 +14,8 @@ the response is finished, and the exception is re-raised to the server outside t
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Protocol, cast
+from collections.abc import Callable, Mapping
+from typing import Any, cast
 
 from opentelemetry import trace
 from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
@@ -23,6 +23,7 @@ from opentelemetry.metrics import MeterProvider
 from opentelemetry.trace import Status, StatusCode, TracerProvider
 from opentelemetry.util.http import sanitize_method
 
+from lette_fp.app import App
 from lette_fp.asgi.types import ASGIApp, Message, Receive, Scope, Send
 
 RAISED = "lette_fp.opentelemetry.raised"
@@ -31,16 +32,7 @@ RAISED = "lette_fp.opentelemetry.raised"
 WEBSOCKET = "WEBSOCKET"
 
 
-class RoutedApp(Protocol):
-    """What `instrument` needs of an App: its compiled value's `route_of` and the ASGI call."""
-
-    @property
-    def compiled(self) -> Any: ...
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None: ...
-
-
-def span_details(route_of: Any, scope: Mapping[str, Any]) -> tuple[str, dict[str, str]]:
+def span_details(route_of: Callable[[str, str, str | None], str | None], scope: Mapping[str, Any]) -> tuple[str, dict[str, str]]:
     """Return the span name and extra attributes for an http or websocket `scope`:
     (`"GET /items/{id}"`, `{"http.route": "/items/{id}"}`) when a route matches (websockets are
     named `WEBSOCKET /template`), else the method alone and no attributes. A method outside
@@ -117,7 +109,7 @@ def raise_recorded(app: ASGIApp) -> ASGIApp:
 
 
 def instrument(
-    app: RoutedApp,
+    app: App,
     tracer_provider: TracerProvider | None = None,
     meter_provider: MeterProvider | None = None,
     **options: Any,

@@ -226,3 +226,11 @@ def test_with_the_newer_semantic_conventions_the_duration_metric_carries_the_rou
     done = subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=60, cwd=ROOT)
     assert done.returncode == 0, done.stderr
     assert sorted(done.stdout.splitlines()) == ["/items/{id:int} 2", "None 1"]
+
+
+async def test_under_a_root_path_the_template_is_the_apps(exporter: InMemorySpanExporter, provider: TracerProvider) -> None:
+    async with AsyncTestClient(instrument(app, tracer_provider=provider), root_path="/shop") as client:
+        assert (await client.get("/items/3")).json() == {"id": 3}
+        await client.request("BREW", "/items/3")
+    names = [span.name for span in exporter.get_finished_spans() if span.kind is SpanKind.SERVER]
+    assert names == ["GET /items/{id:int}", "HTTP"]
