@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lette_fp.routing.converters import FLOAT, INT, MISS, PATH, STR, UUID, Converter
+from lette_fp.routing.converters import _REGISTRY, FLOAT, INT, MISS, PATH, STR, UUID, Converter
 
 SETTINGS = settings(max_examples=200, deadline=None)
 
@@ -41,8 +41,6 @@ def test_parse_accepts_exactly_what_the_regex_matches(text: str) -> None:
             continue
         assert (parsed is not MISS) == matches, (converter.name, text)
 
-
-from lette_fp.routing.converters import _REGISTRY  # noqa: E402
 
 INLINED = [c for c in _REGISTRY.values() if c.inline is not None]
 
