@@ -126,7 +126,7 @@ def instrument(
         return span_details(route_of, scope)
 
     middleware = OpenTelemetryMiddleware(
-        record_raised(app),
+        record_raised(cast(ASGIApp, app)),
         default_span_details=details,
         tracer_provider=tracer_provider,
         meter_provider=meter_provider,
