@@ -22,6 +22,8 @@ from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histo
 from prometheus_client.exposition import choose_encoder
 from prometheus_client.multiprocess import MultiProcessCollector
 
+from lette_fp.asgi.types import ASGIApp, Message, Receive, Scope, Send
+from lette_fp.http.entities import Delegate
 from lette_fp.http.errors import ClientDisconnected
 from lette_fp.http.request import Request
 from lette_fp.http.response import Response, raw
@@ -108,7 +110,8 @@ def prometheus_middleware(recorded: Metrics) -> Middleware:
     cancelled request is not counted).
 
     Latency is measured until the Response is ready: for a stream or SSE that is the time to
-    its start, not the connection's length (tracing covers that, docs/observability.md).
+    its start, not the connection's length (tracing covers that, docs/observability.md); for a
+    mounted ASGI app, until that app starts its response, whose status is the one counted.
     Put it first in `App(middleware=[...])` so it times the other middleware too. Each label
     combination's series is looked up once and kept (there are as many as the route table and
     the statuses allow).
@@ -139,12 +142,40 @@ def prometheus_middleware(recorded: Metrics) -> Middleware:
                 raise
             finally:
                 recorded.in_flight.dec()
+            body = resp.body
+            if type(body) is Delegate and req.method != "WEBSOCKET":
+                observed = status_reported(body.app, lambda status: record(req, status, start))
+                return msgspec.structs.replace(resp, body=msgspec.structs.replace(body, app=observed))
             record(req, resp.status, start)
             return resp
 
         return measured
 
     return middleware
+
+
+def status_reported(app: ASGIApp, report: Callable[[int], None]) -> ASGIApp:
+    """Return the mounted ASGI `app` calling `report(status)` once, when it starts its response
+    (500 when it raises or returns before that): a mount's Response only delegates, so the real
+    status is known only then."""
+
+    async def reporting(scope: Scope, receive: Receive, send: Send) -> None:
+        started = False
+
+        async def watching_send(message: Message) -> None:
+            nonlocal started
+            if not started and message["type"] == "http.response.start":
+                started = True
+                report(message["status"])
+            await send(message)
+
+        try:
+            await app(scope, receive, watching_send)
+        finally:
+            if not started:
+                report(500)
+
+    return reporting
 
 
 def scrape_registry(registry: CollectorRegistry | None = None) -> CollectorRegistry:

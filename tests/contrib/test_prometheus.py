@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import anyio
 import httpx
@@ -173,3 +174,23 @@ async def test_a_client_gone_before_its_body_arrived_is_counted_as_499() -> None
     labels_ = {"method": "POST", "route": "/upload", "status": "499"}
     assert registry.get_sample_value("lette_fp_requests_total", labels_) == 1
     assert registry.get_sample_value("lette_fp_requests_in_progress") == 0
+
+
+async def test_a_mounted_asgi_app_is_counted_with_the_status_it_sent() -> None:
+    async def legacy(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["path"].endswith("/broken"):
+            raise RuntimeError("the legacy app broke")
+        status = 404 if scope["path"].endswith("/gone") else 200
+        await send({"type": "http.response.start", "status": status, "headers": []})
+        await send({"type": "http.response.body", "body": b"legacy"})
+
+    registry = CollectorRegistry()
+    app = App(routes=[mount("/legacy", legacy)], middleware=[prometheus_middleware(metrics(registry=registry))])
+    async with AsyncTestClient(app, raise_server_exceptions=False) as client:
+        assert (await client.get("/legacy/here")).status_code == 200
+        assert (await client.get("/legacy/gone")).status_code == 404
+        with pytest.raises(RuntimeError, match="the legacy app broke"):  # the server answers 500
+            await client.get("/legacy/broken")
+    for status in ["200", "404", "500"]:
+        labels_ = {"method": "GET", "route": "/legacy", "status": status}
+        assert registry.get_sample_value("lette_fp_requests_total", labels_) == 1, status
