@@ -15,8 +15,9 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.middleware.sessions import SessionMiddleware
 
-from lette_fp import App, Request, Response, file, get, sse, stream, text
+from lette_fp import App, Request, Response, file, get, mount, sse, stream, text
 from lette_fp.asgi.types import Receive, Scope, Send
+from lette_fp.testing import AsyncTestClient
 from tests.servers import run_uvicorn
 
 ORIGIN = "https://front.example"
@@ -140,3 +141,119 @@ def test_a_handler_reads_the_session_starlette_put_in_the_scope(starlette_wrappe
         assert "session=" in login.headers["set-cookie"]
         assert client.get("/session").text == "alice"
     assert httpx.get(starlette_wrapped + "/session", timeout=10).text == "None"
+
+
+# ---- a Starlette app mounted in lette_fp, and lette_fp mounted in Starlette ----
+
+
+def starlette_app() -> Any:
+    from starlette.applications import Starlette
+    from starlette.requests import Request as StarRequest
+    from starlette.responses import JSONResponse, StreamingResponse
+    from starlette.routing import Route
+
+    async def item(request: StarRequest) -> JSONResponse:
+        return JSONResponse({
+            "params": request.path_params,
+            "path": request.url.path,
+            "root_path": request.scope["root_path"],
+            "link": str(request.url_for("item", n=7)),
+        })
+
+    async def numbers(request: StarRequest) -> StreamingResponse:
+        async def gen() -> AsyncIterator[bytes]:
+            for n in range(5):
+                yield b"%d," % n
+
+        return StreamingResponse(gen(), media_type="text/plain")
+
+    return Starlette(routes=[Route("/items/{n:int}", item, name="item"), Route("/numbers", numbers)])
+
+
+def lette_app() -> App:
+    def item(req: Request) -> Response:
+        return Response(200, ((b"content-type", b"application/json"),), _json({
+            "params": dict(req.path_params),
+            "path": req.path,
+            "root_path": req.root_path,
+            "link": str(req.url_for("item", id=7)),
+            "route": req.scope.get("route"),
+        }))
+
+    async def numbers() -> AsyncIterator[bytes]:
+        for n in range(5):
+            yield b"%d," % n
+
+    return App(routes=[get("/items/{id:int}", item, name="item"), get("/numbers", lambda req: stream(numbers()))])
+
+
+def _json(value: Any) -> bytes:
+    import msgspec
+
+    return msgspec.json.encode(value)
+
+
+def lette_outside() -> App:
+    return App(routes=[get("/", lambda req: text("lette_fp root")), mount("/star", starlette_app())])
+
+
+def starlette_outside() -> Any:
+    from starlette.applications import Starlette
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Mount, Route
+
+    async def root(request: Any) -> PlainTextResponse:
+        return PlainTextResponse("starlette root")
+
+    return Starlette(routes=[Route("/", root), Mount("/lette", app=lette_app())])
+
+
+async def test_a_starlette_app_mounted_in_lette_fp() -> None:
+    async with AsyncTestClient(lette_outside()) as client:
+        assert (await client.get("/")).text == "lette_fp root"
+        resp = await client.get("/star/items/3")
+        assert resp.json() == {
+            "params": {"n": 3}, "path": "/star/items/3", "root_path": "/star",
+            "link": "http://testserver/star/items/7",
+        }
+        assert (await client.get("/star/numbers")).text == "0,1,2,3,4,"
+        assert (await client.get("/star/items/x")).status_code == 404
+        assert (await client.get("/elsewhere")).status_code == 404
+
+
+async def test_lette_fp_mounted_in_starlette() -> None:
+    async with AsyncTestClient(starlette_outside()) as client:
+        assert (await client.get("/")).text == "starlette root"
+        resp = await client.get("/lette/items/3")
+        assert resp.json() == {
+            "params": {"id": 3}, "path": "/lette/items/3", "root_path": "/lette",
+            "link": "http://testserver/lette/items/7", "route": "/items/{id:int}",
+        }
+        assert (await client.get("/lette/numbers")).text == "0,1,2,3,4,"
+        missing = await client.get("/lette/items/x")
+        assert missing.status_code == 404 and missing.json() == {"detail": "Not Found"}
+
+
+async def test_a_proxy_root_path_reaches_both_through_either_mount() -> None:
+    # the test client puts root_path in front of the path, as a proxy stripping nothing would
+    async with AsyncTestClient(lette_outside(), root_path="/proxy") as client:
+        resp = await client.get("/star/items/3")
+        assert resp.json()["root_path"] == "/proxy/star"
+        assert resp.json()["link"] == "http://testserver/proxy/star/items/7"
+    async with AsyncTestClient(starlette_outside(), root_path="/proxy") as client:
+        resp = await client.get("/lette/items/3")
+        assert resp.json()["root_path"] == "/proxy/lette"
+        assert resp.json()["link"] == "http://testserver/proxy/lette/items/7"
+
+
+@pytest.mark.parametrize("outside", [lette_outside, starlette_outside], ids=["starlette-in-lette_fp", "lette_fp-in-starlette"])
+def test_mounts_both_ways_on_a_real_uvicorn(outside: Any) -> None:
+    inner = "/star" if outside is lette_outside else "/lette"
+    with run_uvicorn(outside()) as base, httpx.Client(base_url=base, timeout=10) as client:
+        resp = client.get(inner + "/items/3")
+        assert resp.status_code == 200
+        assert resp.json()["path"] == inner + "/items/3"
+        assert resp.json()["link"] == f"{base}{inner}/items/7"
+        with client.stream("GET", inner + "/numbers") as streamed:
+            assert streamed.headers["transfer-encoding"] == "chunked"
+            assert b"".join(streamed.iter_bytes()) == b"0,1,2,3,4,"
