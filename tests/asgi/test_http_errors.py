@@ -13,6 +13,7 @@ import pytest
 
 from lette_fp import App, Request, Response, get, text
 from lette_fp.asgi.types import Message, Receive, Scope, Send
+from tests.drive import http_scope
 from tests.servers import run_uvicorn
 
 
@@ -29,15 +30,6 @@ def fine(req: Request) -> Response:
 
 
 app = App(routes=[get("/boom", boom), get("/fine", fine)])
-
-
-def http_scope(path: str) -> Scope:
-    return {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
-        "scheme": "http", "path": path, "raw_path": path.encode(), "root_path": "",
-        "query_string": b"", "headers": [(b"host", b"testserver")],
-        "client": ("127.0.0.1", 1234), "server": ("testserver", 80),
-    }
 
 
 async def test_the_500_is_sent_whole_before_the_exception_leaves_the_callable() -> None:
