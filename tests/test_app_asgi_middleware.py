@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -11,7 +12,18 @@ from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
-from lette_fp import App, HTTPError, Request, Response, get, mount, on_response, text
+from lette_fp import (
+    App,
+    HTTPError,
+    Request,
+    Response,
+    accept,
+    get,
+    mount,
+    on_response,
+    text,
+    websocket,
+)
 from lette_fp.asgi.types import Message, Receive, Scope, Send
 from lette_fp.testing import AsyncTestClient, TestClient
 from tests.servers import ServerFactory
@@ -66,6 +78,32 @@ async def test_asgi_middleware_order_first_is_outermost() -> None:
         resp = await client.get("/")
     assert resp.text == "ok" and resp.headers["x-tag"] == "b"
     assert order == ["a", "c"]
+
+
+async def test_asgi_middleware_wraps_lifespan_http_and_websocket_once_each() -> None:
+    seen: list[tuple[str, Any]] = []
+
+    def record(inner: Any) -> Any:
+        async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+            await inner(scope, receive, send)
+            seen.append((scope["type"], scope.get("route")))
+
+        return middleware
+
+    async def pipe(incoming: Any) -> AsyncIterator[str]:
+        async for message in incoming:
+            yield f"echo {message}"
+
+    app = App(
+        routes=[get("/", lambda req: text("ok")), websocket("/ws/{room}", lambda req: accept(pipe))],
+        asgi_middleware=[record],
+    )
+    async with AsyncTestClient(app) as client:
+        assert (await client.get("/")).text == "ok"
+        async with client.websocket_connect("/ws/lobby") as ws:
+            await ws.send_text("hi")
+            assert await ws.receive_text() == "echo hi"
+    assert seen == [("http", "/"), ("websocket", "/ws/{room}"), ("lifespan", None)]
 
 
 # ---- scope["route"]: the matched route's full template, for outer middleware ----
