@@ -22,7 +22,7 @@ import msgspec
 
 from lette_fp.asgi.app import make_asgi
 from lette_fp.asgi.compiled import Compiled, LifespanContext
-from lette_fp.asgi.types import ASGIApp
+from lette_fp.asgi.types import ASGIApp, Receive, Scope, Send
 from lette_fp.exception_handlers import ExceptionHandler, ExceptionHandlers, http_error_response
 from lette_fp.http.entities import Delegate
 from lette_fp.http.errors import HTTPError
@@ -245,10 +245,20 @@ def with_body_limit(handler: Handler, limit: int | None) -> Handler:
 
 def wrap_asgi(app: ASGIApp, middleware: Sequence[Any]) -> ASGIApp:
     """Return `app` inside ASGI `middleware`, the first outermost: each an `app -> app` callable
-    or a Starlette `Middleware(cls, *args, **kwargs)` value."""
+    or a Starlette `Middleware(cls, *args, **kwargs)` value.
+
+    The result is always an `async def` function: servers tell ASGI 3 apps by that (uvicorn
+    would take a middleware instance for ASGI 2, hypercorn for WSGI)."""
     for mw in reversed(middleware):
         app = mw.cls(app, *mw.args, **mw.kwargs) if _is_starlette_middleware(mw) else mw(app)
-    return app
+    if inspect.iscoroutinefunction(app):
+        return app
+    outer = app
+
+    async def asgi(scope: Scope, receive: Receive, send: Send) -> None:
+        await outer(scope, receive, send)
+
+    return asgi
 
 
 def _is_starlette_middleware(obj: Any) -> bool:
