@@ -159,6 +159,9 @@ def router_stage(router: Router[Endpoint], answer: ErrorAnswer) -> Handler:
         scope = req._scope
         if scope is not None:
             scope["route"] = endpoint.template
+            outer = scope.get("path_params")
+            if outer:
+                params = {**outer, **params}
             scope["path_params"] = params or {}
         prefix = found.prefix
         if prefix:

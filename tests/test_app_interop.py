@@ -234,6 +234,16 @@ async def test_lette_fp_mounted_in_starlette() -> None:
         assert missing.status_code == 404 and missing.json() == {"detail": "Not Found"}
 
 
+async def test_lette_fp_under_a_starlette_mount_with_a_param_sees_the_outer_param() -> None:
+    from starlette.applications import Starlette
+    from starlette.routing import Mount
+
+    outside = Starlette(routes=[Mount("/t/{tenant}", app=lette_app())])
+    async with AsyncTestClient(outside) as client:
+        resp = await client.get("/t/acme/items/5")
+    assert resp.json()["params"] == {"tenant": "acme", "id": 5}
+
+
 async def test_a_proxy_root_path_reaches_both_through_either_mount() -> None:
     # the test client puts root_path in front of the path, as a proxy stripping nothing would
     async with AsyncTestClient(lette_outside(), root_path="/proxy") as client:
