@@ -234,3 +234,13 @@ async def test_under_a_root_path_the_template_is_the_apps(exporter: InMemorySpan
         await client.request("BREW", "/items/3")
     names = [span.name for span in exporter.get_finished_spans() if span.kind is SpanKind.SERVER]
     assert names == ["GET /items/{id:int}", "HTTP"]
+
+
+async def test_the_callers_trace_context_is_continued(exporter: InMemorySpanExporter, provider: TracerProvider) -> None:
+    trace_id, parent_id = "4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7"
+    async with AsyncTestClient(instrument(app, tracer_provider=provider)) as client:
+        await client.get("/items/1", headers={"traceparent": f"00-{trace_id}-{parent_id}-01"})
+    (span,) = [span for span in exporter.get_finished_spans() if span.kind is SpanKind.SERVER]
+    assert span.context is not None and span.parent is not None
+    assert format(span.context.trace_id, "032x") == trace_id
+    assert format(span.parent.span_id, "016x") == parent_id
