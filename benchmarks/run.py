@@ -43,6 +43,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         default=",".join(FRAMEWORKS),
         help="comma-separated subset of: " + ", ".join(FRAMEWORKS),
     )
+    p.add_argument(
+        "--scenarios",
+        default="",
+        help="comma-separated subset of the in-process scenarios (e.g. S10,S11); all by default",
+    )
     p.add_argument("--no-loopback", action="store_true", help="skip uvicorn + wrk")
     p.add_argument("--no-memory", action="store_true", help="skip the memory measurement")
     p.add_argument("--no-write", action="store_true", help="print, do not write the doc")
@@ -68,26 +73,26 @@ async def profile(name: str, key: str, requests: int = 20_000) -> int:
     if fw.error or scenario.key in fw.failures or inst is None:
         print(f"FAILED: {fw.error or fw.failures.get(scenario.key)}", file=sys.stderr)
         return 1
-    await inprocess.run_batch(inst, scenario, 1000)  # warm
+    await inprocess.run_batch(inst, scenario, max(5, 1000 // scenario.units))  # warm
     prof = cProfile.Profile()
     prof.enable()
-    await inprocess.run_batch(inst, scenario, requests)
+    await inprocess.run_batch(inst, scenario, max(20, requests // scenario.units))
     prof.disable()
     pstats.Stats(prof).sort_stats("tottime").print_stats(25)
     await driver.shutdown(fw)
     return 0
 
 
-async def load_and_check(names: list[str]) -> list[driver.Framework]:
-    frameworks = [await driver.load(name, driver.SCENARIOS) for name in names]
+async def load_and_check(names: list[str], scenarios: tuple[driver.Scenario, ...]) -> list[driver.Framework]:
+    frameworks = [await driver.load(name, scenarios) for name in names]
     # BlackSheep sets its logger to INFO when an app is built, then logs every 404.
     logging.getLogger("blacksheep.server").setLevel(logging.WARNING)
     for fw in frameworks:
-        await driver.check(fw, driver.SCENARIOS)
+        await driver.check(fw, scenarios)
     return frameworks
 
 
-def print_check(frameworks: list[driver.Framework]) -> bool:
+def print_check(frameworks: list[driver.Framework], scenarios: tuple[driver.Scenario, ...]) -> bool:
     ok = True
     for fw in frameworks:
         if fw.error:
@@ -99,7 +104,7 @@ def print_check(frameworks: list[driver.Framework]) -> bool:
             for key, reason in fw.failures.items():
                 print(f"      {key}: FAILED: {reason}")
         else:
-            print(f"  {report.display(fw.name):18} ok ({len(driver.SCENARIOS) + 1} answers)")
+            print(f"  {report.display(fw.name):18} ok ({len(scenarios) + 1} answers)")
     return ok
 
 
@@ -125,8 +130,10 @@ def command_line(quick: bool) -> str:
     return ("BENCH_QUICK=1 " if quick else "") + "make bench"
 
 
-async def in_process(frameworks: list[driver.Framework], cfg: dict[str, float]) -> dict:
-    return await inprocess.measure(frameworks, driver.SCENARIOS, int(cfg["repeats"]), cfg["batch"])
+async def in_process(
+    frameworks: list[driver.Framework], scenarios: tuple[driver.Scenario, ...], cfg: dict[str, float]
+) -> dict:
+    return await inprocess.measure(frameworks, scenarios, int(cfg["repeats"]), cfg["batch"])
 
 
 def main(argv: list[str]) -> int:
@@ -143,6 +150,11 @@ def main(argv: list[str]) -> int:
 
         name, _, key = args.profile.partition(":")
         return uvloop.run(profile(name, key))
+    wanted = {k.strip() for k in args.scenarios.split(",") if k.strip()}
+    scenarios = tuple(sc for sc in driver.SCENARIOS if not wanted or sc.key in wanted)
+    if wanted - {sc.key for sc in scenarios}:
+        print(f"unknown scenario(s): {', '.join(sorted(wanted - {sc.key for sc in scenarios}))}", file=sys.stderr)
+        return 2
     started = time.perf_counter()
 
     import uvloop
@@ -154,8 +166,8 @@ def main(argv: list[str]) -> int:
     frameworks: list[driver.Framework] = []
     try:
         print("correctness check (status, content-type, body of every scenario):", flush=True)
-        frameworks = loop.run_until_complete(load_and_check(names))
-        ok = print_check(frameworks)
+        frameworks = loop.run_until_complete(load_and_check(names, scenarios))
+        ok = print_check(frameworks, scenarios)
         if args.check:
             return 0 if ok else 1
         background = report.background_cpu()
@@ -169,7 +181,7 @@ def main(argv: list[str]) -> int:
             f"{min(all_cpus)}",
             flush=True,
         )
-        cells = loop.run_until_complete(in_process(frameworks, cfg))
+        cells = loop.run_until_complete(in_process(frameworks, scenarios, cfg))
     finally:
         for fw in frameworks:
             loop.run_until_complete(driver.shutdown(fw))
@@ -207,17 +219,32 @@ def main(argv: list[str]) -> int:
         f"repeats of ~{cfg['batch'] * 1000:.0f} ms batches; loopback {cfg['rounds']:.0f} "
         f"round(s) of wrk -t1 -c64 -d{cfg['seconds']:g}s per scenario"
     )
+    http_keys = [sc.key for sc in scenarios if sc.units == 1]
+    stream_keys = [sc.key for sc in scenarios if sc.units > 1]
     parts = [
         "## Results",
         "",
         report.environment(command_line(quick), settings, background),
-        "",
-        "### In-process: µs per request (median), and × the raw ASGI floor",
-        "",
-        "Lower is better. Scenarios are described below; S8/n is S3 with n decoy routes.",
-        "",
-        report.inprocess_table(frameworks, cells),
     ]
+    if http_keys:
+        parts += [
+            "",
+            "### In-process: µs per request (median), and × the raw ASGI floor",
+            "",
+            "Lower is better. Scenarios are described below; S8/n is S3 with n decoy routes.",
+            "",
+            report.inprocess_table(frameworks, cells, http_keys),
+        ]
+    if stream_keys:
+        parts += [
+            "",
+            "### In-process streams: µs per message (S10) or event (S11), and × the raw ASGI floor",
+            "",
+            "Lower is better. Each connection is timed whole (handshake or headers included) and",
+            "divided by its 1,000 messages or events.",
+            "",
+            report.inprocess_table(frameworks, cells, stream_keys),
+        ]
     notes = [n for fw in frameworks for n in getattr(fw.module, "NOTES", ())]
     if notes:
         parts += [""] + [f"- {n}" for n in notes]
