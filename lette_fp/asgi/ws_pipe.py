@@ -42,7 +42,7 @@ class _Connection:
 
     def _client_left(self) -> None:
         self.disconnected = True
-        if self.pipe_task not in self.inbox.readers:
+        if not self.inbox.reading(self.pipe_task):
             self.pipe_scope.cancel()
 
     async def run(self, pipe: Pipe) -> Close | None:
