@@ -22,6 +22,7 @@ from typing import Any
 
 import anyio
 
+from lette_fp.asgi.send import Message as ASGIMessage
 from lette_fp.asgi.send import Receive
 from lette_fp.ws import Message
 
@@ -62,12 +63,12 @@ class Inbox:
     reads ahead once `reads` stood still for a whole WATCH_AFTER with nobody reading."""
 
     __slots__ = (
-        "_receive", "path", "buffer", "held", "receiving", "ended", "waiting", "reads",
-        "_changed", "_waiters", "_watcher_wakeup", "on_disconnect", "current_task", "watcher",
+        "server_receive", "path", "buffer", "held", "receiving", "ended", "waiting", "reads",
+        "_changed", "waiters", "watcher_wakeup", "on_disconnect", "current_task", "watcher",
     )
 
     def __init__(self, receive: Receive, path: str, on_disconnect: Callable[[], None]) -> None:
-        self._receive = receive
+        self.server_receive = receive
         self.path = path
         self.on_disconnect = on_disconnect
         self.buffer: deque[Message] = deque()
@@ -79,8 +80,8 @@ class Inbox:
         self.current_task = current_task_getter()
         self.watcher: Any = None
         self._changed = anyio.Event()
-        self._waiters = 0
-        self._watcher_wakeup: anyio.Event | None = None
+        self.waiters = 0
+        self.watcher_wakeup: anyio.Event | None = None
 
     def reading(self, task: Any) -> bool:
         """Return whether `task` is reading `incoming`: waiting in it, or (called from
@@ -97,43 +98,55 @@ class Inbox:
         return message
 
     def _wake_watcher(self) -> None:
-        if self._watcher_wakeup is not None:
-            self._watcher_wakeup.set()
-            self._watcher_wakeup = None
+        if self.watcher_wakeup is not None:
+            self.watcher_wakeup.set()
+            self.watcher_wakeup = None
 
     def _notify(self) -> None:
-        if self._waiters:
+        if self.waiters:
             self._changed.set()
             self._changed = anyio.Event()
 
     async def wait_for_change(self) -> None:
         """Wait until a receive ends, a message is read ahead or the client leaves."""
-        self._waiters += 1
+        self.waiters += 1
         try:
             await self._changed.wait()
         finally:
-            self._waiters -= 1
+            self.waiters -= 1
 
     async def receive_one(self) -> Message | None:
         """Call the server's `receive` once; return the message's data, or None (not a message,
         or the client left: then `ended` is set and `on_disconnect` called)."""
         self.receiving = True
         try:
-            event = await self._receive()
+            event = await self.server_receive()
         except Exception:
-            logger.debug("receive failed on WebSocket %s; treated as a disconnect", self.path, exc_info=True)
-            event = {"type": "websocket.disconnect"}
+            event = self.failed_receive()
         finally:
             self.receiving = False
             self.reads += 1
-            if self._waiters:
-                self._notify()
-            if self._watcher_wakeup is not None:
-                self._wake_watcher()
-        if event["type"] == "websocket.receive":
-            text = event.get("text")
+            if self.waiters or self.watcher_wakeup is not None:
+                self.received()
+        return self.data_of(event)
+
+    def failed_receive(self) -> ASGIMessage:
+        """Log why `receive` raised (at debug level) and return the disconnect it counts as."""
+        logger.debug("receive failed on WebSocket %s; treated as a disconnect", self.path, exc_info=True)
+        return {"type": "websocket.disconnect"}
+
+    def received(self) -> None:
+        """Tell whoever waits that a receive ended: the readers waiting for it, the watcher."""
+        self._notify()
+        self._wake_watcher()
+
+    def data_of(self, event: ASGIMessage) -> Message | None:
+        """Return the message in `event`, or None (after `end()` if it is the disconnect)."""
+        kind = event["type"]
+        if kind == "websocket.receive":
+            text: Message | None = event.get("text")
             return text if text is not None else event.get("bytes")
-        if event["type"] == "websocket.disconnect":
+        if kind == "websocket.disconnect":
             self.end()
         return None
 
@@ -151,8 +164,8 @@ class Inbox:
         seen = -1
         while not self.ended:
             if self.receiving or self.waiting or self.held >= READ_AHEAD_BYTES:
-                self._watcher_wakeup = anyio.Event()
-                await self._watcher_wakeup.wait()
+                self.watcher_wakeup = anyio.Event()
+                await self.watcher_wakeup.wait()
                 seen = self.reads
                 await anyio.sleep(WATCH_AFTER)
                 continue
@@ -205,8 +218,24 @@ class Incoming:
         inbox = self._inbox
         if inbox.buffer:
             return inbox.take()
-        if not inbox.receiving and not inbox.ended:
-            message = await inbox.receive_one()
-            if message is not None:
-                return message
+        if inbox.receiving or inbox.ended:
+            return await inbox.next_when_free()
+        # `inbox.receive_one()`, written out: this is the path of every message a pipe reads.
+        inbox.receiving = True
+        try:
+            event = await inbox.server_receive()
+        except Exception:
+            event = inbox.failed_receive()
+        finally:
+            inbox.receiving = False
+            inbox.reads += 1
+            if inbox.waiters or inbox.watcher_wakeup is not None:
+                inbox.received()
+        if event["type"] == "websocket.receive":
+            text: Message | None = event.get("text")
+            if text is not None:
+                return text
+        message = inbox.data_of(event)
+        if message is not None:
+            return message
         return await inbox.next_when_free()

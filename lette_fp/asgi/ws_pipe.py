@@ -52,25 +52,27 @@ class _Connection:
             outgoing: Any = None
             try:
                 outgoing = _iterate(pipe(Incoming(self.inbox)))
+                pull = outgoing.__anext__
+                send = self.send
                 while True:
                     try:
-                        frame = await outgoing.__anext__()
+                        frame = await pull()
                     except StopAsyncIteration:
                         outcome = NORMAL
                         break
                     if self.disconnected:
                         break
-                    message: dict[str, Any]
-                    if isinstance(frame, str):
-                        message = {"type": "websocket.send", "text": frame}
-                    elif isinstance(frame, bytes | bytearray | memoryview):
-                        message = {"type": "websocket.send", "bytes": bytes(frame)}
-                    elif isinstance(frame, Close):
-                        outcome = frame
-                        break
+                    if frame.__class__ is str:
+                        message: Any = {"type": "websocket.send", "text": frame}
                     else:
-                        raise TypeError(f"a pipe yielded {type(frame).__name__}; yield str, bytes or Close")
-                    if not await self.send_or_leave(message):
+                        message = _outgoing_message(frame)
+                        if message.__class__ is Close:
+                            outcome = message
+                            break
+                    try:
+                        await send(message)
+                    except Exception:
+                        self._send_failed()
                         break
             except Exception as exc:
                 logger.error("WebSocket pipe failed on %s", self.path, exc_info=exc)
@@ -85,10 +87,13 @@ class _Connection:
         try:
             await self.send(message)
         except Exception:
-            logger.debug("send failed on WebSocket %s; treated as a disconnect", self.path, exc_info=True)
-            self.disconnected = True
+            self._send_failed()
             return False
         return True
+
+    def _send_failed(self) -> None:
+        logger.debug("send failed on WebSocket %s; treated as a disconnect", self.path, exc_info=True)
+        self.disconnected = True
 
     async def _close_pipe(self, outgoing: Any) -> None:
         close = getattr(outgoing, "aclose", None)
@@ -98,6 +103,17 @@ class _Connection:
             await close()
         except Exception as exc:
             logger.error("closing the WebSocket pipe on %s failed", self.path, exc_info=exc)
+
+
+def _outgoing_message(frame: Any) -> dict[str, Any] | Close:
+    """The `websocket.send` message for a frame a pipe yielded, or the Close it yielded."""
+    if isinstance(frame, str):
+        return {"type": "websocket.send", "text": str(frame)}
+    if isinstance(frame, bytes | bytearray | memoryview):
+        return {"type": "websocket.send", "bytes": bytes(frame)}
+    if isinstance(frame, Close):
+        return frame
+    raise TypeError(f"a pipe yielded {type(frame).__name__}; yield str, bytes or Close")
 
 
 def _iterate(outgoing: Any) -> Any:
