@@ -13,12 +13,14 @@ After a send that itself took longer than the interval, the next look is an inte
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 import anyio
 
 Send = Callable[[dict[str, Any]], Awaitable[None]]
+Done = asyncio.Event | anyio.Event
+"""Set when a ping went: asyncio's own Event where a timer callback makes it, else anyio's."""
 
 
 def backend_clock() -> Callable[[], float]:
@@ -44,7 +46,7 @@ class Heartbeat:
         self.clock = clock
         self.last = clock()
         self.sending = False
-        self.pinging: anyio.Event | None = None
+        self.pinging: Done | None = None
 
     def due_in(self) -> float:
         """Return how many seconds until a ping is due (0 or less: now)."""
@@ -52,9 +54,13 @@ class Heartbeat:
             return self.interval
         return self.last + self.interval - self.clock()
 
-    async def ping(self) -> None:
-        """Send the ping; the pump's sends wait until it went."""
-        self.pinging = done = anyio.Event()
+    def ping(self, done: Done) -> Coroutine[Any, Any, None]:
+        """Mark a ping in flight (at once, so the pump waits for it from now on) and return the
+        coroutine that sends it, then sets `done`."""
+        self.pinging = done
+        return self._send_ping(done)
+
+    async def _send_ping(self, done: Done) -> None:
         try:
             await self.send(dict(self.message))
         finally:
@@ -69,7 +75,7 @@ class Heartbeat:
             if delay > 0:
                 await anyio.sleep(delay)
             else:
-                await self.ping()
+                await self.ping(anyio.Event())
 
 
 class TimerHeartbeat:
@@ -93,7 +99,7 @@ class TimerHeartbeat:
         if delay > 0:
             self.timer = self.loop.call_later(delay, self._look)
             return
-        task = self.task = self.loop.create_task(self.beat.ping())
+        task = self.task = self.loop.create_task(self.beat.ping(asyncio.Event()))
         task.add_done_callback(self._pinged)
 
     def _pinged(self, task: asyncio.Task[None]) -> None:
