@@ -9,9 +9,8 @@ a separate app (``make_mw_app``) with three pure ASGI middleware added through
 
 from __future__ import annotations
 
-from typing import Annotated, Any
-
 from collections.abc import AsyncIterator
+from typing import Annotated, Any
 
 from fastapi import FastAPI, Header, WebSocket, WebSocketDisconnect
 from fastapi.responses import PlainTextResponse, StreamingResponse

@@ -4,10 +4,13 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import anyio
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lette_fp import App, get, stream
+from lette_fp.asgi.streaming import pump
+from lette_fp.http.streams import Mapped
 from lette_fp.testing import TestClient
 
 chunk = st.one_of(st.binary(max_size=64), st.text(max_size=32))
@@ -64,3 +67,35 @@ def test_a_client_reads_the_same_bytes_however_the_source_cuts_them(content: byt
     app = App([get("/", lambda req: stream(split(content, cuts)))])
     with TestClient(app) as client, client.stream("GET", "/") as resp:
         assert b"".join(resp.iter_raw()) == content
+
+
+async def pumped(chunks: Any) -> list[bytes]:
+    sent: list[bytes] = []
+
+    async def receive() -> dict[str, Any]:
+        await anyio.sleep_forever()
+        raise AssertionError("unreachable")
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message["body"])
+
+    with anyio.fail_after(5):
+        assert not await pump(chunks, receive, send, shielded=False)
+    return sent
+
+
+@pytest.mark.parametrize("backend", ["asyncio", "trio"])
+@settings(max_examples=100, deadline=None)
+@given(st.lists(chunk, max_size=30))
+def test_the_pump_maps_a_mapped_body_as_iterating_it_would(backend: str, items: list[bytes | str]) -> None:
+    async def source() -> AsyncIterator[bytes | str]:
+        for item in items:
+            yield item
+
+    async def both() -> tuple[list[bytes], list[bytes]]:
+        fused = await pumped(Mapped(source(), as_bytes))
+        generic = await pumped(aiter(Mapped(source(), as_bytes)))
+        return fused, generic
+
+    fused, generic = anyio.run(both, backend=backend)
+    assert fused == generic == [as_bytes(item) for item in items if as_bytes(item)]
