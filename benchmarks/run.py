@@ -312,10 +312,22 @@ is shown as FAILED with the reason and is not measured.
 | S6 | `GET /mw/json` | S2 behind three pass-through middleware |
 | S7 | `GET /stream` | 100 × 1 KB chunks from an async generator |
 | S8/n | S3 with n = 10, 100, 1,000 decoys | a separate app instance per n |
+| S10 | websocket `/ws/echo`: 1,000 texts of 64 bytes, each sent once the echo of the one before arrived, then a disconnect | every text echoed, in order |
+| S11 | `GET /sse` | 1,000 events `data: <i>` from an async generator, each framework's SSE with its default settings (lette_fp's idle ping included) |
 
 The decoys are `/d<i>/items` (static) and `/d<i>/items/{id:int}` (parameterised),
 alternating, declared before `/users/{id:int}` and after the other scenario routes, so
 S1, S2, S4-S7 do not pay for them in routers that try routes in order.
+
+S10 and S11, per framework: raw ASGI loops over `receive`/`send` itself and formats
+`b"data: %d\\n\\n"`; lette_fp `accept(pipe)` with `async for m in incoming: yield m` and
+`sse(gen)` of `str(i)` (ping every 15 s while idle); Starlette `WebSocketRoute` with
+`iter_text`/`send_text`, and (it has no SSE helper) a `StreamingResponse` of preformatted
+events; FastAPI `@app.websocket` with `receive_text`/`send_text`, and its `EventSourceResponse`
+path operation yielding ints (keep-alive ping every 15 s); Litestar `@websocket` with
+`iter_data`/`send_text` and `ServerSentEvent(gen)`; BlackSheep `router.add_ws` with
+`receive_text`/`send_text` and `ServerSentEventsResponse` of `TextServerSentEvent`; Falcon
+`on_websocket` and `resp.sse` of `SSEvent(text=...)`.
 
 Typed values and middleware, per framework:
 
@@ -351,7 +363,11 @@ Typed values and middleware, per framework:
   hits all equally. The figure is the median over repeats of the time per request; the
   ratio is to the raw ASGI app in the same scenario. The heap is frozen (`gc.freeze`)
   before timing so no framework pays to scan another's objects. The driver's own cost
-  is inside every figure, the floor's included.
+  is inside every figure, the floor's included. S10 is driven by `WsCycle`, an echo client
+  standing in for uvicorn's websocket protocol (it answers `websocket.accept` with the first
+  text and each echo with the next one, then `websocket.disconnect`; `receive` blocks on a
+  future when nothing is pending); S10 and S11 are timed per connection and given per
+  message or event.
 - **Memory.** A fresh process serves S2 in-process; resident memory (VmRSS, after
   `gc.collect()`) is read after 10,000 and after 200,000 requests. The target for
   lette_fp is a growth within 5 MB.
