@@ -13,12 +13,13 @@ After a send that itself took longer than the interval, the next look is an inte
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 import anyio
 
-Send = Callable[[dict[str, Any]], Awaitable[None]]
+from lette_fp.asgi.types import Send
+
 Done = asyncio.Event | anyio.Event
 """Set when a ping went: asyncio's own Event where a timer callback makes it, else anyio's."""
 

@@ -22,8 +22,8 @@ from typing import Any
 
 import anyio
 
-from lette_fp.asgi.send import Message as ASGIMessage
-from lette_fp.asgi.send import Receive
+from lette_fp.asgi.types import Message as ASGIMessage
+from lette_fp.asgi.types import Receive
 from lette_fp.ws import Message
 
 logger = logging.getLogger("lette_fp.error")
