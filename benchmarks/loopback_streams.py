@@ -106,6 +106,7 @@ def measure(names: list[str], seconds: float, rounds: int, connections: int) -> 
 
     results: dict[tuple[str, str], list[Sample]] = {(n, k): [] for n in names for k in ("sse", "ws")}
     servers = {}
+    affinity = os.sched_getaffinity(0)
     with tempfile.TemporaryDirectory() as tmp:
         try:
             for name in names:
@@ -129,6 +130,7 @@ def measure(names: list[str], seconds: float, rounds: int, connections: int) -> 
                         results[(name, kind)].append((value, per_cpu, share))
                 print(f"  round {r + 1}/{rounds} done", flush=True)
         finally:
+            os.sched_setaffinity(0, affinity)
             for proc, _ in servers.values():
                 stop(proc)
     return results

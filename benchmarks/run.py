@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks import driver, inprocess, loopback, report  # noqa: E402
+from benchmarks import driver, inprocess, loopback, loopback_streams, report  # noqa: E402
 from benchmarks.apps import FRAMEWORKS  # noqa: E402
 
 DOC = ROOT / "docs" / "performance.md"
@@ -194,6 +194,9 @@ def main(argv: list[str]) -> int:
         mem = memory([n for n in ("raw_asgi", "lette") if n in names])
 
     lb_cells: dict = {}
+    stream_cells: dict = {}
+    stream_names: list[str] = []
+    stream_keys = [sc.key for sc in scenarios if sc.units > 1]
     lb_errors = {fw.name: fw.error for fw in frameworks if fw.error}
     if not args.no_loopback:
         if len(all_cpus) < 2:
@@ -213,6 +216,10 @@ def main(argv: list[str]) -> int:
                 cfg["warmup"],
                 skip,
             )
+            stream_names = [n for n in ("raw_asgi", "lette", "starlette_app") if n in lb_names]
+            if stream_keys and len(stream_names) > 1:
+                print(f"loopback streams: {', '.join(stream_names)}", flush=True)
+                stream_cells = loopback_streams.measure(stream_names, cfg["seconds"], int(cfg["rounds"]), 4)
 
     settings = (
         f"{'quick (BENCH_QUICK=1)' if quick else 'thorough'}: in-process {cfg['repeats']:.0f} "
@@ -220,7 +227,6 @@ def main(argv: list[str]) -> int:
         f"round(s) of wrk -t1 -c64 -d{cfg['seconds']:g}s per scenario"
     )
     http_keys = [sc.key for sc in scenarios if sc.units == 1]
-    stream_keys = [sc.key for sc in scenarios if sc.units > 1]
     parts = [
         "## Results",
         "",
@@ -263,6 +269,16 @@ def main(argv: list[str]) -> int:
             "Higher is better. uvicorn (uvloop, httptools, 1 worker) on core 0, wrk on core 1.",
             "",
             report.loopback_table(names, lb_errors, lb_cells, driver.LOOPBACK_KEYS),
+        ]
+    if stream_cells:
+        parts += [
+            "",
+            "### Loopback streams: SSE events and websocket round trips per second through uvicorn",
+            "",
+            "Higher is better. uvicorn on core 0, the client (httpx streams, `websockets`) on core 1, 4",
+            "connections; also per second of the server's own CPU time (see benchmarks/loopback_streams.py).",
+            "",
+            loopback_streams.table(stream_names, stream_cells),
         ]
     generated = "\n".join(parts) + "\n"
     print()
