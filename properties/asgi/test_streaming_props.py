@@ -99,3 +99,63 @@ def test_the_pump_maps_a_mapped_body_as_iterating_it_would(backend: str, items: 
 
     fused, generic = anyio.run(both, backend=backend)
     assert fused == generic == [as_bytes(item) for item in items if as_bytes(item)]
+
+
+class Boom(Exception):
+    """Raised by a generated source."""
+
+
+async def pump_outcome(
+    variant: str, chunks: list[bytes | str], fail_at: int | None, leave_after: int | None, ping: float = 0.0
+) -> tuple[Any, ...]:
+    """Pump `chunks` through one pump variant (with an idle ping every `ping` seconds, unless 0);
+    return what the client got and how it ended."""
+    from lette_fp.asgi import streaming
+
+    closed: list[bool] = []
+    got: list[bytes] = []
+
+    async def source() -> AsyncIterator[bytes | str]:
+        try:
+            for index, item in enumerate(chunks):
+                if index == fail_at:
+                    raise Boom(index)
+                yield item
+        finally:
+            closed.append(True)
+
+    async def receive() -> dict[str, Any]:
+        await anyio.sleep_forever()
+        raise AssertionError("unreachable")
+
+    async def send(message: dict[str, Any]) -> None:
+        if leave_after is not None and len(got) >= leave_after:
+            raise OSError("the client left")
+        got.append(message["body"])
+
+    try:
+        with anyio.fail_after(5):
+            if variant == "reference":
+                left = await streaming._pump_in_group(streaming._Source(source(), ping, b": ping"), receive, send)
+            else:
+                left = await streaming.pump(source(), receive, send, ping, b": ping", shielded=variant == "scoped")
+        outcome: Any = left
+    except Boom as exc:
+        outcome = ("raised", exc.args)
+    return got, outcome, closed
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(chunk, max_size=12),
+    st.one_of(st.none(), st.integers(0, 12)),
+    st.one_of(st.none(), st.integers(0, 12)),
+    st.sampled_from(["scoped", "native"]),
+    st.sampled_from([0.0, 15.0]),
+)
+def test_the_asyncio_pumps_behave_as_the_reference_pump(
+    chunks: list[bytes | str], fail_at: int | None, leave_after: int | None, variant: str, ping: float
+) -> None:
+    reference = anyio.run(pump_outcome, "reference", chunks, fail_at, leave_after, ping, backend="asyncio")
+    fast = anyio.run(pump_outcome, variant, chunks, fail_at, leave_after, ping, backend="asyncio")
+    assert fast == reference
