@@ -12,11 +12,14 @@ How it ends:
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
 import anyio
+import anyio.abc
 
+from lette_fp.asgi.disconnect_watch import running_asyncio_task
 from lette_fp.asgi.types import Receive, Send
 from lette_fp.asgi.ws_inbox import Inbox, Incoming
 from lette_fp.streams import tasks_in
@@ -131,10 +134,26 @@ async def run_pipe(pipe: Pipe, receive: Receive, send: Send, path: str) -> Excep
     the exception the pipe raised, if any."""
     connection = _Connection(receive, send, path)
     async with anyio.create_task_group() as group:
-        group.start_soon(connection.inbox.watch)
-        with tasks_in(group):
-            outcome = await connection.run(pipe)
-        if outcome is not None:
-            await connection.send_or_leave({"type": "websocket.close", "code": outcome.code, "reason": outcome.reason})
-        group.cancel_scope.cancel()
+        watcher = _start_watching(connection.inbox, group)
+        try:
+            with tasks_in(group) as merges:
+                outcome = await connection.run(pipe)
+            if outcome is not None:
+                await connection.send_or_leave({"type": "websocket.close", "code": outcome.code, "reason": outcome.reason})
+        finally:
+            if watcher is not None:
+                watcher.cancel()
+        if watcher is None or merges.used:
+            group.cancel_scope.cancel()
     return connection.error
+
+
+def _start_watching(inbox: Inbox, group: anyio.abc.TaskGroup) -> asyncio.Task[None] | None:
+    """Start the inbox's watcher: on asyncio a bare task, returned (cancelling it is all it takes
+    to stop it, where cancelling the group would cost a few times the connection's setup), else
+    in `group` (None)."""
+    task = running_asyncio_task()
+    if task is None:
+        group.start_soon(inbox.watch)
+        return None
+    return task.get_loop().create_task(inbox.watch())
