@@ -11,15 +11,15 @@ ping while the source is idle. A client resumes with the `Last-Event-ID` header:
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterable, Iterable
-from typing import Any
+from collections.abc import AsyncIterable, Iterable, Iterator
+from typing import Any, cast
 
 import msgspec
 
 from lette_fp.http.entities import Stream
 from lette_fp.http.headers import RawHeaders, raw_headers
 from lette_fp.http.response import HeadersArg, Response
-from lette_fp.http.streams import Mapped, as_async_iterable, is_thread_backed
+from lette_fp.http.streams import Mapped
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _encoder = msgspec.json.Encoder()
@@ -115,6 +115,17 @@ def encode_item(item: Any) -> bytes:
     return (text + "\n").encode()
 
 
+def _encoded_sync(events: Iterable[Any]) -> Iterator[bytes]:
+    iterator = iter(events)
+    try:
+        for item in iterator:
+            yield encode_item(item)
+    finally:
+        close = getattr(iterator, "close", None)
+        if close is not None:
+            close()
+
+
 def sse(
     events: AsyncIterable[Any] | Iterable[Any],
     ping: float | None = 15.0,
@@ -132,9 +143,13 @@ def sse(
         extra = raw_headers(headers)
         names = {name for name, _ in extra}
         pairs = tuple(pair for pair in SSE_HEADERS if pair[0] not in names) + extra
+    if hasattr(events, "__aiter__"):
+        chunks: Mapped[Any] | Iterator[bytes] = Mapped(cast(AsyncIterable[Any], events), encode_item)
+    else:
+        chunks = _encoded_sync(events)
     body = Stream(
-        Mapped(as_async_iterable(events), encode_item),
-        thread_backed=is_thread_backed(events),
+        chunks,
+        thread_backed=not hasattr(events, "__aiter__"),
         ping_interval=ping if ping and ping > 0 else None,
         ping=PING,
     )
