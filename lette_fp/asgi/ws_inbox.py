@@ -4,9 +4,9 @@ A task that asks `incoming` for a message while none is waiting calls the server
 itself, so a pipe reading the client costs no task switch (and, per message, a flag and a
 counter). A watcher task reads ahead only when nobody has read `incoming` for WATCH_AFTER seconds
 (at most twice that: the pipe is busy elsewhere, or only pushes): that is how such a pipe still
-learns that the client left. What it reads ahead is held
-within READ_AHEAD_BYTES (plus the one message that crossed it); past that it stops reading and the
-rest waits in the server (backpressure). One `receive` call runs at a time.
+learns that the client left. What it reads ahead is held within READ_AHEAD_BYTES (plus the one
+message that crossed it); past that it stops reading and the rest waits in the server
+(backpressure). One `receive` call runs at a time.
 
 When the client disconnects, `incoming` ends (after any message already read ahead) and
 `on_disconnect` is called; there `inbox.reading(task)` tells whether a task was reading `incoming`.
