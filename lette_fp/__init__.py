@@ -2,6 +2,7 @@
 
 from lette_fp.app import App
 from lette_fp.asgi import websocket as _websocket_edge  # noqa: F401  (installs the WebSocket edge)
+from lette_fp.batching import batched
 from lette_fp.forms import FormData, UploadFile
 from lette_fp.http.errors import HTTPError
 from lette_fp.http.files import file
@@ -40,6 +41,7 @@ __all__ = [
     "Request",
     "Response",
     "accept",
+    "batched",
     "delete",
     "empty",
     "file",
