@@ -9,7 +9,7 @@
 - `/predict/unbatched` — one `predict_proba` call per request (in a worker thread),
 
 alternating which goes first. A figure is the median of its rounds: requests per second and the
-99th percentile latency wrk reports, and the ratio batched / unbatched.
+50th and 99th percentile latencies wrk reports, and the ratio batched / unbatched.
 
     .venv/bin/python -m benchmarks.batching               # 3 rounds of 5 s per route
     BENCH_QUICK=1 .venv/bin/python -m benchmarks.batching # 1 round of 2 s
@@ -65,8 +65,8 @@ def wait_ready(base: str, proc: subprocess.Popen[bytes], timeout: float = 120.0)
     raise RuntimeError(f"the model was not ready within {timeout:.0f}s")
 
 
-def wrk(url: str, seconds: int, script: str, body_file: str) -> tuple[float, float]:
-    """Run wrk against `url`; return (requests per second, p99 latency in ms)."""
+def wrk(url: str, seconds: int, script: str, body_file: str) -> tuple[float, float, float]:
+    """Run wrk against `url`; return (requests per second, p50 and p99 latency in ms)."""
     cmd = ["taskset", "-c", "1", "wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "10s", "--latency", "-s", script, url]
     out = subprocess.run(cmd, capture_output=True, text=True, env=dict(os.environ, BENCH_BODY_FILE=body_file), timeout=seconds + 60)
     if out.returncode != 0:
@@ -75,10 +75,10 @@ def wrk(url: str, seconds: int, script: str, body_file: str) -> tuple[float, flo
     if bad:
         raise RuntimeError(f"{bad.group(1)} non-2xx responses from {url}")
     rps = re.search(r"Requests/sec:\s+([\d.]+)", out.stdout)
-    p99 = re.search(r"^\s*99%\s+([\d.]+)(us|ms|s)\s*$", out.stdout, re.MULTILINE)
-    if not rps or not p99:
+    p50, p99 = (re.search(rf"^\s*{p}%\s+([\d.]+)(us|ms|s)\s*$", out.stdout, re.MULTILINE) for p in (50, 99))
+    if not rps or not p50 or not p99:
         raise RuntimeError(f"unexpected wrk output: {out.stdout[-200:]!r}")
-    return float(rps.group(1)), float(p99.group(1)) * _UNITS[p99.group(2)]
+    return float(rps.group(1)), float(p50.group(1)) * _UNITS[p50.group(2)], float(p99.group(1)) * _UNITS[p99.group(2)]
 
 
 def main() -> None:
@@ -92,7 +92,7 @@ def main() -> None:
         "--host", "127.0.0.1", "--port", str(port), "--loop", "uvloop", "--http", "httptools",
         "--no-access-log", "--log-level", "warning",
     ]  # fmt: skip
-    samples: dict[str, list[tuple[float, float]]] = {name: [] for name in ROUTES}
+    samples: dict[str, list[tuple[float, float, float]]] = {name: [] for name in ROUTES}
     with tempfile.TemporaryDirectory() as tmp:
         script = os.path.join(tmp, "post.lua")
         Path(script).write_text(LUA)
@@ -114,14 +114,14 @@ def main() -> None:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait(5)
-    median = {name: (statistics.median(s[0] for s in runs), statistics.median(s[1] for s in runs)) for name, runs in samples.items()}
+    median = {name: tuple(statistics.median(s[i] for s in runs) for i in range(3)) for name, runs in samples.items()}
     print(f"\n{CONNECTIONS} connections, {rounds} round(s) of {seconds} s per route (medians)\n")
-    print("| route | req/s | p99 latency |")
-    print("| --- | ---: | ---: |")
+    print("| route | req/s | p50 latency | p99 latency |")
+    print("| --- | ---: | ---: | ---: |")
     for name, path in ROUTES.items():
-        rps, p99 = median[name]
-        print(f"| `{path}` ({name}) | {rps:,.0f} | {p99:.1f} ms |")
-    (b_rps, b_p99), (u_rps, u_p99) = median["batched"], median["unbatched"]
+        rps, p50, p99 = median[name]
+        print(f"| `{path}` ({name}) | {rps:,.0f} | {p50:.1f} ms | {p99:.1f} ms |")
+    (b_rps, _, b_p99), (u_rps, _, u_p99) = median["batched"], median["unbatched"]
     print(f"\nbatched / unbatched: {b_rps / u_rps:.1f}× the requests per second, {b_p99 / u_p99:.2f}× the p99 latency")
 
 
