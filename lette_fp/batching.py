@@ -121,7 +121,7 @@ class Batched(Generic[In, Out]):
         callers already wait."""
         queue = self._queue()
         if len(queue.waiting) >= self.max_queue:
-            raise HTTPError(503, "Too many requests are waiting for the model; retry shortly", {"Retry-After": "1"})
+            raise HTTPError(503, "Too many requests are waiting; retry shortly", {"Retry-After": "1"})
         me = _Waiter(item)
         queue.waiting.append(me)
         if len(queue.waiting) >= self.max_size:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -177,3 +178,27 @@ def test_under_a_real_uvicorn_concurrent_clients_are_batched_and_the_stream_arri
     assert len(answers) == 32
     assert max(a["batch_size"] for a in answers) > 1
     assert [kind for kind, _ in events] == ["prediction"] * 10 + ["end"]
+
+
+def test_a_client_that_leaves_the_stream_costs_no_more_model_calls() -> None:
+    calls: list[int] = []
+
+    async def slow(images: list[list[float]]) -> list[model_api.Prediction]:
+        calls.append(len(images))
+        await anyio.sleep(1.0)
+        return [model_api.Prediction(7, 1.0, len(images)) for _ in images]
+
+    @asynccontextmanager
+    async def lifespan(app: App) -> AsyncIterator[dict[str, Any]]:
+        yield {"predict_digit": batched(slow, max_size=1, max_wait=0)}
+
+    app = App([post("/predict/stream", model_api.predict_stream)], lifespan=lifespan)
+    with run_uvicorn(app) as base_url, httpx.Client(base_url=base_url, timeout=10) as http:
+        with http.stream("POST", "/predict/stream", json={"images": [[0] * 64] * 5}) as answer:
+            assert answer.status_code == 200
+            deadline = time.monotonic() + 5
+            while not calls and time.monotonic() < deadline:
+                time.sleep(0.01)
+        # the connection is closed here, while the first image's model call runs
+        time.sleep(2.5)
+    assert calls == [1], "images queued behind the first one were still sent to the model"
