@@ -78,7 +78,7 @@ async def run(scenario: dict[str, Any]) -> tuple[list[list[int]], dict[int, tupl
 
 
 @pytest.mark.parametrize("backend", ["asyncio", "trio"])
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(scenarios)
 def test_each_caller_gets_the_output_for_its_own_input_and_cancellations_stay_local(
     backend: str, scenario: dict[str, Any]
