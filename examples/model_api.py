@@ -13,13 +13,14 @@ share one call of `predict_proba`, which costs about as much for 32 images as fo
 | --- | --- |
 | `POST /predict` `{"pixels": [64 numbers, 0..16]}` | `{"digit", "confidence", "batch_size"}` |
 | `POST /predict/unbatched` (same body) | the same, from a model call of its own (for comparison) |
-| `POST /predict/stream` `{"images": [[64 numbers], ...]}` (1 to 64) | SSE: one `prediction` event per image as it is ready, then `end` |
+| `POST /predict/stream` `{"images": [[64 numbers], ...]}` (1 to 64) | SSE: one `prediction` event per image as it is ready (`failed` for one the model could not answer), then `end` |
 | `GET /samples?count=16` | held-out digits with their true labels |
 | `GET /` | the page |
 """
 
 from __future__ import annotations
 
+import logging
 import random
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -38,6 +39,8 @@ from lette_fp import App, Event, HTTPError, Request, Response, batched, get, htm
 from lette_fp.batching import Batched
 from lette_fp.http.body_errors import validation_detail
 from lette_fp.streams import merge
+
+log = logging.getLogger("model_api")
 
 MAX_BATCH = 32
 MAX_WAIT = 0.005
@@ -144,6 +147,10 @@ async def _one(fn: Batched[list[float], Prediction], index: int, pixels: list[fl
         answer = await fn(pixels)
     except HTTPError as exc:
         yield Event({"index": index, "detail": str(exc.detail)}, event="failed")
+        return
+    except Exception:
+        log.exception("prediction %d of a stream failed", index)
+        yield Event({"index": index, "detail": "The model failed on this image"}, event="failed")
         return
     yield Event(Streamed(index, answer.digit, answer.confidence, answer.batch_size), event="prediction", id=str(index))
 

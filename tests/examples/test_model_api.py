@@ -111,6 +111,25 @@ async def test_an_image_refused_by_a_full_queue_is_a_failed_event_and_the_stream
     assert all(data["detail"].startswith("Too many requests") for kind, data in events if kind == "failed")
 
 
+async def test_a_model_error_is_a_failed_event_for_the_images_of_that_call(caplog: pytest.LogCaptureFixture) -> None:
+    def fragile(images: list[list[float]]) -> list[model_api.Prediction]:
+        if any(image[0] > 0 for image in images):
+            raise ValueError("bad pixel")
+        return [model_api.Prediction(0, 1.0, len(images)) for _ in images]
+
+    @asynccontextmanager
+    async def lifespan(app: App) -> AsyncIterator[dict[str, Any]]:
+        yield {"predict_digit": batched(fragile, max_size=1, max_wait=0)}
+
+    app = App([post("/predict/stream", model_api.predict_stream)], lifespan=lifespan)
+    async with AsyncTestClient(app) as client:
+        answer = await client.post("/predict/stream", json={"images": [[0] * 64, [1] + [0] * 63, [0] * 64]})
+    events = sorted(events_of(answer.text)[:-1], key=lambda event: event[1]["index"])
+    assert [kind for kind, _ in events] == ["prediction", "failed", "prediction"]
+    assert events[1][1] == {"index": 1, "detail": "The model failed on this image"}
+    assert "prediction 1 of a stream failed" in caplog.text
+
+
 @pytest.mark.parametrize(
     ("path", "body", "status", "loc"),
     [
