@@ -246,7 +246,7 @@ document.getElementById("stream").onclick = async () => {
   const results = document.getElementById("results");
   const status = document.getElementById("status");
   results.replaceChildren();
-  const count = Number(document.getElementById("count").value);
+  const count = Math.min(64, Math.max(1, Math.round(Number(document.getElementById("count").value)) || 16));
   const samples = (await (await fetch(urls.samples + "?count=" + count)).json()).samples;
   const tiles = samples.map((sample) => {
     const tile = document.createElement("figure");
