@@ -298,3 +298,28 @@ async def test_in_an_app_concurrent_requests_share_a_model_call_and_errors_are_r
     assert answers == {x: {"y": x * 2} for x in range(16)}
     assert len(calls) < 16
     assert failed.status_code == 500
+
+
+async def test_in_an_app_a_full_queue_answers_503_with_retry_after() -> None:
+    gate = Gate()
+    fn = batched(gate, max_size=1, max_wait=0, max_queue=1)
+
+    async def handler(req: Request) -> Response:
+        return json({"y": await fn(int(req.query.get("x", "0")))})
+
+    async with AsyncTestClient(App([post("/double", handler)])) as client:
+        answers: dict[int, Any] = {}
+
+        async def ask(x: int) -> None:
+            answers[x] = await client.post("/double", params={"x": x})
+
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(ask, 1)
+            await gate.entered.wait()
+            tg.start_soon(ask, 2)
+            await wait_until(lambda: fn.queued() == 1)
+            refused = await client.post("/double", params={"x": 3})
+            gate.opened.set()
+    assert (refused.status_code, refused.headers["retry-after"]) == (503, "1")
+    assert refused.json() == {"detail": "Too many requests are waiting; retry shortly"}
+    assert [answers[x].json() for x in (1, 2)] == [{"y": 2}, {"y": 4}]
