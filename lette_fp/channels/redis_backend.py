@@ -2,7 +2,8 @@
 
 Publishing runs one small Lua script, atomically: `XADD` the message to the channel's stream
 (trimmed to about `history` entries; `MAXLEN 0` without history, which still hands out the id),
-then `PUBLISH` the id and the data. So the order of the pub/sub messages is the order of the
+with the id of the entry before it (so a resume knows whether trimming made a gap), then
+`PUBLISH` the id and the data. So the order of the pub/sub messages is the order of the
 ids, and a replay (`XREVRANGE`, `XRANGE`) continues the live messages exactly.
 
 Each process holds one pub/sub connection, subscribed to the channels its subscribers listen to,
@@ -53,7 +54,10 @@ local id
 if ARGV[1] == '0' then
   id = redis.call('XADD', KEYS[1], 'MAXLEN', '0', '*', 'd', ARGV[2])
 else
-  id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'd', ARGV[2])
+  local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
+  local prev = '0-0'
+  if last[1] then prev = last[1][1] end
+  id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'd', ARGV[2], 'p', prev)
 end
 redis.call('PUBLISH', ARGV[3], id .. '\\n' .. ARGV[2])
 return id
@@ -248,18 +252,21 @@ class RedisBackend:
             entries.reverse()
             return self._messages(channel, entries), False
         entries = await self._retrying(self._client.xrange, key, min=f"({after}")
-        return self._messages(channel, entries), await self._trimmed_after(key, after)
+        if entries:
+            previous = entries[0][1].get(b"p")
+            return self._messages(channel, entries), previous is not None and id_key(previous.decode()) > id_key(after)
+        return [], await self._generated_after(key, after)
 
-    async def _trimmed_after(self, key: str, after: str) -> bool:
+    async def _generated_after(self, key: str, after: str) -> bool:
+        """Whether the stream handed out an id newer than `after` (of an entry now trimmed)."""
         try:
             info = await self._retrying(self._client.xinfo_stream, key)
         except ResponseError:
             return False
-        deleted = info.get("max-deleted-entry-id")
-        if deleted is None:
-            return bool(info.get("length", 0) >= self.history_size)
-        deleted = deleted.decode() if isinstance(deleted, bytes) else str(deleted)
-        return id_key(deleted) > id_key(after)
+        last = info.get("last-generated-id")
+        if last is None:
+            return False
+        return id_key(last.decode() if isinstance(last, bytes) else str(last)) > id_key(after)
 
     @staticmethod
     def _messages(channel: str, entries: list[Any]) -> list[Message]:
