@@ -19,12 +19,12 @@ from lette_fp.sse import Event, sse
 
 
 def as_event(item: Message | Gap) -> Event | None:
-    """The default event: a message's data with the message's id (and the channel's name as
-    the event type); a `Gap` is an event of type `gap` whose data names the channel and the
+    """The default event: a message's data with the message's id (no event type, so an
+    EventSource's `onmessage` gets it); a `Gap` is an event of type `gap` whose data names the channel and the
     last id before the hole."""
     if isinstance(item, Gap):
         return Event({"channel": item.channel, "after": item.after, "dropped": item.dropped}, event="gap")
-    return Event(item.data, event=item.channel, id=item.id)
+    return Event(item.data, id=item.id)
 
 
 def channel_sse(
