@@ -131,8 +131,8 @@ def index(req: Request) -> Response:
 
 def feed(req: Request) -> Response:
     """`GET /events`: the room's messages as server-sent events (the id of each is the message
-    id, so a reconnecting EventSource resumes where it left off)."""
-    return channel_sse(req.state["chat_room"].channels, SAID, req=req)
+    id, so a reconnecting EventSource resumes where it left off); `X-Worker` names the worker."""
+    return channel_sse(req.state["chat_room"].channels, SAID, req=req, headers={"x-worker": str(os.getpid())})
 
 
 def whoami(req: Request) -> Response:

@@ -14,6 +14,7 @@ Events are encoded to JSON once, when published, not once per member.
 from __future__ import annotations
 
 import contextlib
+import os
 import secrets
 from collections import Counter
 from collections.abc import AsyncIterator
@@ -69,11 +70,13 @@ class Left(msgspec.Struct, tag="left", tag_field="type"):
 
 
 class Welcome(msgspec.Struct, tag="welcome", tag_field="type"):
-    """The first event a member gets: its name, who is here, and the recent messages."""
+    """The first event a member gets: its name, who is here, the recent messages, and the
+    process id of the worker serving it (to see several workers at work)."""
 
     you: str
     online: list[str]
     history: list[Said]
+    worker: int
 
 
 class Problem(msgspec.Struct, tag="error", tag_field="type"):
@@ -149,7 +152,7 @@ class Room:
     def welcome(self, member: Member, recent: list[Message]) -> str:
         """The encoded `Welcome` for `member`."""
         history = [msgspec.json.decode(message.data, type=Said) for message in recent]
-        return encode(Welcome(member.name, self.online(), history)).decode()
+        return encode(Welcome(member.name, self.online(), history, os.getpid())).decode()
 
     async def join(self, name: str) -> Member:
         """Count a member called `name` in, and tell everyone else it joined."""

@@ -27,7 +27,7 @@ def client() -> Iterator[TestClient]:
 
 def test_a_message_reaches_every_member_the_sender_included(client: TestClient) -> None:
     with client.websocket_connect("/ws?name=ann") as ann:
-        assert ann.receive_json() == {"type": "welcome", "you": "ann", "online": ["ann"], "history": []}
+        assert ann.receive_json() == {"type": "welcome", "you": "ann", "online": ["ann"], "history": [], "worker": os.getpid()}
         with client.websocket_connect("/ws?name=bob") as bob, client.websocket_connect("/ws?name=cy") as cy:
             assert bob.receive_json()["online"] == ["ann", "bob"]
             assert ann.receive_json() == {"type": "joined", "user": "bob", "online": ["ann", "bob"]}
