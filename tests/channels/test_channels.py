@@ -131,16 +131,15 @@ async def test_a_slow_subscriber_drops_the_oldest_and_is_told_how_many(make_chan
 
 
 async def test_a_slow_subscriber_with_disconnect_gets_an_error_after_what_it_buffered(make_channels: MakeChannels) -> None:
-    async with make_channels() as channels:
-        async with channels.subscribe("fast", buffer=3, overflow="disconnect") as messages:
-            for n in range(5):
-                await channels.publish("fast", str(n))
-            with anyio.fail_after(5):
-                while channels.stats.disconnected < 1:
-                    await anyio.sleep(0.01)
-            got = await take(messages, 3)
-            with pytest.raises(SubscriberOverflow, match="fell 3 messages behind"):
-                await messages.__anext__()
+    async with make_channels() as channels, channels.subscribe("fast", buffer=3, overflow="disconnect") as messages:
+        for n in range(5):
+            await channels.publish("fast", str(n))
+        with anyio.fail_after(5):
+            while channels.stats.disconnected < 1:
+                await anyio.sleep(0.01)
+        got = await take(messages, 3)
+        with pytest.raises(SubscriberOverflow, match="fell 3 messages behind"):
+            await messages.__anext__()
     assert [m.text() for m in got if isinstance(m, Message)] == ["0", "1", "2"]
 
 

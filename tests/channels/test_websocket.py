@@ -20,17 +20,17 @@ def room_app(channels: Channels, **options: object) -> App:
 def test_what_one_member_sends_every_member_of_the_room_receives(make_channels: MakeChannels, anyio_backend: str) -> None:
     from lette_fp.testing import TestClient
 
-    with TestClient(room_app(make_channels()), backend=anyio_backend) as client:
-        with client.websocket_connect("/rooms/a") as ann, client.websocket_connect("/rooms/a") as bob, \
-                client.websocket_connect("/rooms/b") as elsewhere:
-            ann.send_text("hello from ann")
-            assert ann.receive_text() == bob.receive_text() == "hello from ann"
-            bob.send_bytes(b"\xff binary")
-            assert ann.receive_bytes() == bob.receive_bytes() == b"\xff binary"
-            elsewhere.send_text("only in b")
-            assert elsewhere.receive_text() == "only in b"
-            ann.send_text("still only a")
-            assert bob.receive_text() == "still only a"
+    with TestClient(room_app(make_channels()), backend=anyio_backend) as client, \
+            client.websocket_connect("/rooms/a") as ann, client.websocket_connect("/rooms/a") as bob, \
+            client.websocket_connect("/rooms/b") as elsewhere:
+        ann.send_text("hello from ann")
+        assert ann.receive_text() == bob.receive_text() == "hello from ann"
+        bob.send_bytes(b"\xff binary")
+        assert ann.receive_bytes() == bob.receive_bytes() == b"\xff binary"
+        elsewhere.send_text("only in b")
+        assert elsewhere.receive_text() == "only in b"
+        ann.send_text("still only a")
+        assert bob.receive_text() == "still only a"
 
 
 def test_a_newcomer_gets_the_history_and_inbound_outbound_shape_the_frames(make_channels: MakeChannels, anyio_backend: str) -> None:

@@ -5,18 +5,16 @@ a Redis restart in the middle loses nothing."""
 from __future__ import annotations
 
 import json
-import queue
-import threading
 import time
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
 import pytest
 from websockets.sync.client import ClientConnection, connect
 
 from tests.redis_server import RedisServer
 from tests.servers import uvicorn_process
+from tests.sse_client import Feed
 
 ATTEMPTS = 60
 """Connections tried before giving up on landing on the other worker."""
@@ -29,7 +27,7 @@ def chat(fresh_redis: RedisServer) -> Iterator[str]:
 
 
 def join(base_url: str, name: str) -> tuple[ClientConnection, int]:
-    socket = connect(base_url.replace("http://", "ws://") + f"/ws?name={name}", open_timeout=10)
+    socket = connect(base_url.replace("http://", "ws://") + f"/ws?name={name}", open_timeout=10).__enter__()
     welcome = json.loads(socket.recv(timeout=10))
     assert welcome["type"] == "welcome" and welcome["you"] == name
     return socket, welcome["worker"]
@@ -53,42 +51,6 @@ def next_message(socket: ClientConnection, timeout: float = 15.0) -> dict[str, A
         event = json.loads(socket.recv(timeout=max(0.1, deadline - time.monotonic())))
         if event["type"] in ("message", "error"):
             return event  # type: ignore[no-any-return]
-
-
-class Feed:
-    """An SSE client reading `/events` in a thread: `events` gets each (id, data) pair."""
-
-    def __init__(self, base_url: str, last_id: str | None = None) -> None:
-        self.events: queue.Queue[tuple[str, dict[str, Any]]] = queue.Queue()
-        self.worker: int | None = None
-        self._ready = threading.Event()
-        self._stop = False
-        headers = {"last-event-id": last_id} if last_id else {}
-        self._thread = threading.Thread(target=self._read, args=(base_url, headers), daemon=True)
-        self._thread.start()
-        assert self._ready.wait(10), "the feed did not answer"
-
-    def _read(self, base_url: str, headers: dict[str, str]) -> None:
-        with httpx.Client(timeout=httpx.Timeout(5.0, read=None)) as client, client.stream("GET", base_url + "/events", headers=headers) as response:
-            self.worker = int(response.headers["x-worker"])
-            self._ready.set()
-            event: dict[str, str] = {}
-            for line in response.iter_lines():
-                if self._stop:
-                    return
-                if not line:
-                    if "data" in event:
-                        self.events.put((event.get("id", ""), json.loads(event["data"])))
-                    event = {}
-                elif not line.startswith(":"):
-                    field, _, value = line.partition(": ")
-                    event[field] = value
-
-    def take(self, timeout: float = 15.0) -> tuple[str, dict[str, Any]]:
-        return self.events.get(timeout=timeout)
-
-    def close(self) -> None:
-        self._stop = True
 
 
 def say(socket: ClientConnection, text: str) -> None:
