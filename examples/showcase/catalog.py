@@ -12,6 +12,7 @@ import examples.graphql_app
 import examples.hello
 import examples.llm_stream
 import examples.notes_api
+import examples.notifications
 import examples.uploads
 
 
@@ -31,6 +32,7 @@ EXAMPLES: tuple[Example, ...] = (
     Example("llm-stream", "Token stream", "Server-sent events: a fake model's tokens appear as they are generated (EventSource, Last-Event-ID).", examples.llm_stream.app, "examples/llm_stream.py"),
     Example("uploads", "Uploads", "Multipart uploads with limits and a progress bar; resumable downloads with Range.", examples.uploads.app, "examples/uploads.py"),
     Example("auth", "Log in", "A login form, a signed session cookie, pages guarded by requires, logout.", examples.auth.app, "examples/auth.py"),
-    Example("chat", "Chat room", "WebSockets: every message to every connected tab; bounded queues per client, merge.", examples.chat.app, "examples/chat/"),
+    Example("chat", "Chat room", "WebSockets: every message to every connected tab, across workers through Redis channels when REDIS_URL is set.", examples.chat.app, "examples/chat/"),
+    Example("notifications", "Notifications", "Server-sent events from a channel: sent in one tab, shown in all, resumed with Last-Event-ID (Redis with REDIS_URL).", examples.notifications.app, "examples/notifications.py"),
     Example("graphql", "GraphQL bookshelf", "A graphql-core schema with a query, a mutation and a live subscription; GraphiQL.", examples.graphql_app.app, "examples/graphql_app.py"),
 )
