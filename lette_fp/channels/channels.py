@@ -181,6 +181,15 @@ class Subscription:
         """How many messages this subscription's buffer dropped."""
         return self._subscriber.dropped
 
+    async def open(self) -> Subscription:
+        """Open the subscription without `async with` (e.g. in a GraphQL subscribe resolver);
+        `aclose()` ends it. Returns the subscription."""
+        return await self.__aenter__()
+
+    async def aclose(self) -> None:
+        """End the subscription (what leaving `async with` does)."""
+        await self._leave()
+
     async def __aenter__(self) -> Subscription:
         hub = self._channels._running()
         subscriber = self._subscriber
