@@ -12,6 +12,7 @@ held ones newer than the replay, so there is no gap and no duplicate at the seam
 
 from __future__ import annotations
 
+import asyncio
 from collections import deque
 from collections.abc import Iterable
 from typing import Literal
@@ -27,6 +28,11 @@ Overflow = Literal["drop_oldest", "disconnect"]
 OVERFLOWS: tuple[Overflow, ...] = ("drop_oldest", "disconnect")
 
 Item = Message | Gap
+
+_running_loop = asyncio._get_running_loop
+"""The running asyncio loop, or None (on trio): on asyncio a subscriber waits on a bare future,
+the cheapest wake-up there is (one per message per waiting subscriber is the fan-out's main
+cost); elsewhere on an anyio Event."""
 
 
 class SubscriberOverflow(Exception):
@@ -57,7 +63,7 @@ class Subscriber:
         self._last_id: dict[str, str] = {}
         self._held: dict[str, list[tuple[int, Message]]] = {}
         self._held_dropped: dict[str, int] = {}
-        self._waiter: anyio.Event | None = None
+        self._waiter: anyio.Event | asyncio.Future[None] | None = None
         self._error: BaseException | None = None
         self._ended = False
         self._stats = stats
@@ -156,8 +162,17 @@ class Subscriber:
                 if self._error is not None:
                     raise self._error
                 raise StopAsyncIteration
-            waiter = self._waiter = anyio.Event()
-            await waiter.wait()
+            loop = _running_loop()
+            if loop is None:
+                event = self._waiter = anyio.Event()
+                await event.wait()
+                continue
+            future = self._waiter = loop.create_future()
+            try:
+                await future
+            finally:
+                if self._waiter is future:
+                    self._waiter = None
 
     def _overflowed(self) -> bool:
         if self.overflow == "disconnect":
@@ -192,4 +207,8 @@ class Subscriber:
         waiter = self._waiter
         if waiter is not None:
             self._waiter = None
-            waiter.set()
+            if isinstance(waiter, asyncio.Future):
+                if not waiter.done():
+                    waiter.set_result(None)
+            else:
+                waiter.set()
