@@ -226,8 +226,8 @@ class Subscription:
             if empty:
                 await self._channels.backend.unlisten(empty)
 
-    def __aiter__(self) -> Subscription:
-        return self
+    def __aiter__(self) -> AsyncIterator[Message | Gap]:
+        return self._subscriber
 
     async def __anext__(self) -> Message | Gap:
         return await self._subscriber.next()

@@ -85,14 +85,8 @@ class Subscriber:
         if self._ended:
             return
         channel = message.channel
-        held = self._held.get(channel)
-        if held is not None:
-            if len(held) >= self.capacity:
-                if self._overflowed():
-                    return
-                held.pop(0)
-                self._held_dropped[channel] = self._held_dropped.get(channel, 0) + 1
-            held.append((key, message))
+        if self._held and channel in self._held:
+            self._hold(channel, key, message)
             return
         if key <= self._last.get(channel, -1):
             return
@@ -103,7 +97,23 @@ class Subscriber:
         self._last[channel] = key
         self._last_id[channel] = message.id
         self._queue.append(message)
-        self._wake()
+        waiter = self._waiter
+        if waiter is not None:
+            self._waiter = None
+            if isinstance(waiter, asyncio.Future):
+                if not waiter.done():
+                    waiter.set_result(None)
+            else:
+                waiter.set()
+
+    def _hold(self, channel: str, key: int, message: Message) -> None:
+        held = self._held[channel]
+        if len(held) >= self.capacity:
+            if self._overflowed():
+                return
+            held.pop(0)
+            self._held_dropped[channel] = self._held_dropped.get(channel, 0) + 1
+        held.append((key, message))
 
     def begin_catch_up(self, channel: str) -> None:
         """Hold live messages of `channel` aside until `end_catch_up`."""
@@ -147,7 +157,10 @@ class Subscriber:
             self._held.clear()
             self._wake()
 
-    async def next(self) -> Item:
+    def __aiter__(self) -> Subscriber:
+        return self
+
+    async def __anext__(self) -> Item:
         """Return the next queued item, waiting for one; raise StopAsyncIteration once ended."""
         while True:
             if self._queue:
@@ -173,6 +186,8 @@ class Subscriber:
             finally:
                 if self._waiter is future:
                     self._waiter = None
+
+    next = __anext__
 
     def _overflowed(self) -> bool:
         if self.overflow == "disconnect":

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import anyio
+import httpx
 import msgspec
 import pytest
 from websockets.sync.client import connect
@@ -17,6 +18,7 @@ from lette_fp import Close, Request
 from lette_fp.channels import Channels
 from lette_fp.testing import TestClient, WebSocketDenied
 from tests.servers import ServerFactory
+from tests.sse_client import Feed
 
 
 @pytest.fixture
@@ -147,13 +149,17 @@ async def test_shutting_down_closes_every_member_with_1001() -> None:
         await send.aclose()
 
 
-def test_the_feed_sends_the_rooms_messages_as_events_and_whoami_names_the_worker(client: TestClient) -> None:
-    with client.websocket_connect("/ws?name=ann") as ann:
-        ann.receive_json()
-        ann.send_json({"text": "for the feed"})
-        ann.receive_json()
-    assert client.get("/whoami").json() == {"pid": os.getpid()}
-    assert client.get("/events").headers["content-type"] == "text/event-stream; charset=utf-8"
+def test_the_feed_sends_the_rooms_messages_as_events_and_whoami_names_the_worker(serve: ServerFactory) -> None:
+    with serve(create_app()) as base_url:
+        assert httpx.get(base_url + "/whoami").json() == {"pid": os.getpid()}
+        feed = Feed(base_url)
+        assert feed.worker == os.getpid()
+        with connect(base_url.replace("http://", "ws://") + "/ws?name=ann", open_timeout=5) as ann:
+            ann.recv(timeout=5)
+            ann.send('{"text": "for the feed"}')
+            message_id, event = feed.take()
+        assert (event["user"], event["text"]) == ("ann", "for the feed") and message_id
+        feed.close()
 
 
 def test_the_chat_on_a_real_server(serve: ServerFactory) -> None:
