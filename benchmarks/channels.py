@@ -63,7 +63,7 @@ class Bus:
 
 @asynccontextmanager
 async def lette_fp_bus(url: str | None) -> AsyncIterator[Bus]:
-    from lette_fp.channels import Channels, Message, MemoryBackend, RedisBackend
+    from lette_fp.channels import Channels, MemoryBackend, Message, RedisBackend
 
     backend = MemoryBackend() if url is None else RedisBackend(url, prefix="bench-lette:")
     channels = Channels(backend, buffer=MESSAGES + 16)
@@ -122,7 +122,10 @@ async def broadcaster_bus(url: str) -> AsyncIterator[Bus]:
 @asynccontextmanager
 async def litestar_bus(url: str, streams: bool) -> AsyncIterator[Bus]:
     from litestar.channels import ChannelsPlugin
-    from litestar.channels.backends.redis import RedisChannelsPubSubBackend, RedisChannelsStreamBackend
+    from litestar.channels.backends.redis import (
+        RedisChannelsPubSubBackend,
+        RedisChannelsStreamBackend,
+    )
     from redis.asyncio import Redis
 
     redis = Redis.from_url(url)

@@ -101,7 +101,12 @@ async def lifespan(app: App) -> AsyncIterator[dict[str, Any]]:
         yield {"notifications": channels}
 
 
-app = App(
-    routes=[get("/", index, name="index"), post("/notify", notify, name="notify"), get("/events", events, name="events")],
-    lifespan=lifespan,
-)
+def create_app() -> App:
+    """Return the notifications App (each App has its own channels, opened by its lifespan)."""
+    return App(
+        routes=[get("/", index, name="index"), post("/notify", notify, name="notify"), get("/events", events, name="events")],
+        lifespan=lifespan,
+    )
+
+
+app = create_app()

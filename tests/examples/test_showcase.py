@@ -3,6 +3,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from examples.showcase.app import create_app
@@ -93,8 +94,13 @@ def test_mounted_uploads_and_stream_use_their_own_urls(client: TestClient) -> No
 def test_with_redis_url_the_showcase_shares_its_channels_through_redis(
     client: TestClient, monkeypatch: pytest.MonkeyPatch, redis_server: RedisServer
 ) -> None:
+    import examples.chat
+    import examples.notifications
     from lette_fp.channels import RedisBackend
 
+    fresh = {"chat": examples.chat.create_app(), "notifications": examples.notifications.create_app()}
+    # fresh apps: a mounted App that another test started would read the state it had then
+    client = TestClient(create_app([msgspec.structs.replace(ex, app=fresh.get(ex.slug, ex.app)) for ex in EXAMPLES]))
     monkeypatch.setenv("REDIS_URL", redis_server.url)
     with client:
         assert isinstance(client.app_state["chat_room"].channels.backend, RedisBackend)
