@@ -123,3 +123,16 @@ def test_uvicorn_exits_non_zero_when_redis_is_unreachable(tmp_path: Path) -> Non
     )
     assert result.returncode != 0
     assert "is unreachable" in result.stderr and "Application startup failed" in result.stderr
+
+
+async def test_from_url_picks_redis_for_a_url_and_memory_without_one(redis_server: RedisServer) -> None:
+    from lette_fp.channels import MemoryBackend
+
+    assert isinstance(Channels.from_url(None).backend, MemoryBackend)
+    assert isinstance(Channels.from_url("").backend, MemoryBackend)
+    channels = Channels.from_url(redis_server.url, buffer=8)
+    assert isinstance(channels.backend, RedisBackend) and channels.buffer == 8
+    async with channels, channels.subscribe("from-url") as messages:
+        sent = await channels.publish("from-url", "hi")
+        with anyio.fail_after(5):
+            assert (await messages.__anext__()) == Message("from-url", sent, b"hi")
