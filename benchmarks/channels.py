@@ -17,7 +17,7 @@ Latency is the time from just before `publish` to the subscriber task receiving 
 
 Run (from the repo root, after `make bench` made .venv-bench):
     taskset -c 1 .venv-bench/bin/python benchmarks/channels.py
-`BENCH_QUICK=1` for a smoke run. redis-server is started by the script on a free port on
+`BENCH_QUICK=1` for a smoke run; `BENCH_ROUNDS=N` for N rounds (3 by default; medians reported). redis-server is started by the script on a free port on
 127.0.0.1 (pinned to CPU 0 with taskset when available) and stopped at the end.
 """
 
@@ -27,6 +27,7 @@ import asyncio
 import os
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -46,6 +47,10 @@ PACED = 20 if QUICK else 100
 PACE = 0.01
 """Seconds between paced messages."""
 TIMEOUT = 120.0
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "1" if QUICK else "3"))
+"""Rounds of every contender, in a rotated order each round; the tables give each figure's
+median over the rounds (the machine is shared: a burst of someone else's load hits whoever
+runs at that moment, and rotating spreads it)."""
 
 
 @dataclass
@@ -159,6 +164,15 @@ class Result:
     burst_p99_ms: float
     paced_p50_ms: float
     paced_p99_ms: float
+
+
+def median_of(name: str, runs: list[Result]) -> Result:
+    """Each figure's median over `runs`."""
+
+    def middle(field: str) -> float:
+        return float(statistics.median(getattr(run, field) for run in runs))
+
+    return Result(name, *(middle(field) for field in ("delivered_per_s", "burst_p50_ms", "burst_p99_ms", "paced_p50_ms", "paced_p99_ms")))
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -294,16 +308,18 @@ async def main() -> None:
             ("litestar redis streams", lambda: litestar_bus(url, streams=True)),
         ]
         only = os.environ.get("BENCH_ONLY")
-        results = []
-        for name, make in contenders:
-            if only and only not in name:
-                continue
-            result = await measure(name, make())
-            results.append(result)
-            print(f"  {name}: {result.delivered_per_s:,.0f} delivered/s", file=sys.stderr, flush=True)
+        chosen = [(name, make) for name, make in contenders if not only or only in name]
+        rounds: dict[str, list[Result]] = {name: [] for name, _ in chosen}
+        for round_number in range(ROUNDS):
+            shift = round_number % len(chosen)
+            for name, make in chosen[shift:] + chosen[:shift]:
+                result = await measure(name, make())
+                rounds[name].append(result)
+                print(f"  round {round_number + 1}, {name}: {result.delivered_per_s:,.0f} delivered/s", file=sys.stderr, flush=True)
+    results = [median_of(name, runs) for name, runs in rounds.items()]
     reference = next((r for r in results if r.name == "lette_fp redis"), results[0])
     print(f"\nfan-out: 1 publisher -> {SUBSCRIBERS} subscribers, {MESSAGES} messages (burst), {PACED} paced at {1 / PACE:.0f}/s;"
-          f" python {sys.version.split()[0]}, {os.cpu_count()} CPUs (shared machine)\n")
+          f" median of {ROUNDS} rotated round(s); python {sys.version.split()[0]}, {os.cpu_count()} CPUs (shared machine)\n")
     print("| contender | delivered/s | × lette_fp redis | burst p50 ms | burst p99 ms | paced p50 ms | paced p99 ms |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for r in results:
