@@ -182,7 +182,7 @@ def percentile(values: list[float], q: float) -> float:
 
 
 async def measure(name: str, bus_cm: AbstractAsyncContextManager[Bus]) -> Result:
-    channel = f"bench-{name.replace(' ', '-')}"
+    channel = f"bench-{name.replace(' ', '-')}-{os.urandom(4).hex()}"  # nothing carried over from a round before
     async with bus_cm as bus:
         ready = 0
         all_ready = asyncio.Event()
