@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint types pytest docs e2e clean
+.PHONY: run test lint types pytest docs e2e clean redis-server
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,7 +20,13 @@ lint: $(STAMP)
 types: $(STAMP)
 	$(BIN)/mypy --strict lette_fp
 
-pytest: $(STAMP)
+# redis-server (Debian) is what the channels tests start on a random port; installed when missing
+redis-server:
+	@command -v redis-server >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q redis-server; }
+
+pytest: $(STAMP) redis-server
 	$(BIN)/python -m pytest tests properties
 
 test: lint types pytest
@@ -35,7 +41,7 @@ $(E2E_STAMP): $(STAMP)
 	$(BIN)/python -m pip install -q -e '.[dev,e2e]'
 	touch $(E2E_STAMP)
 
-e2e: $(E2E_STAMP)
+e2e: $(E2E_STAMP) redis-server
 	@test -x /usr/bin/chromium || { \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium; }

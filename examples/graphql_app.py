@@ -12,11 +12,11 @@ JavaScript). GraphiQL is at http://127.0.0.1:8000/graphql.
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-import anyio
 import msgspec
 from graphql import (
     GraphQLArgument,
@@ -32,6 +32,7 @@ from graphql import (
 
 from examples.layout import page
 from lette_fp import App, Request, Response, get, html
+from lette_fp.channels import Channels, Message, SubscriberOverflow, Subscription
 from lette_fp.graphql import graphql
 
 MAX_TITLE = 200
@@ -39,6 +40,9 @@ MAX_TITLE = 200
 
 QUEUE_SIZE = 32
 """Books a subscriber may have waiting before it counts as too slow and is dropped."""
+
+ADDED = "books:added"
+"""The channel every added book is published on."""
 
 
 class Book(msgspec.Struct, frozen=True):
@@ -49,53 +53,46 @@ class Book(msgspec.Struct, frozen=True):
     author: str
 
 
-class Subscriber:
-    """One `bookAdded` subscription: a bounded queue of the books added since it started."""
-
-    def __init__(self) -> None:
-        self.send, self.receive = anyio.create_memory_object_stream[Book](max_buffer_size=QUEUE_SIZE)
-        self.dropped = False
-
-
 class Shelf:
-    """The books, and the subscriptions to new ones. One per process (like any in-memory store)."""
+    """The books, and `bookAdded` through the `books:added` channel. The books themselves are
+    kept per process (a real app keeps them in a database); the subscription goes through
+    channels, so with Redis (`REDIS_URL`) a book added on one worker reaches subscribers on all."""
 
-    def __init__(self, books: list[tuple[str, str]]) -> None:
+    def __init__(self, channels: Channels, books: list[tuple[str, str]]) -> None:
+        self.channels = channels
         self.books: dict[str, Book] = {}
-        self.subscribers: set[Subscriber] = set()
+        self.subscribers: set[Subscription] = set()
         for title, author in books:
-            self.add(title, author)
+            self._keep(title, author)
 
-    def add(self, title: str, author: str) -> Book:
-        """Put a new book on the shelf and tell every subscriber; a subscriber whose queue is full
-        is dropped (its subscription ends with an error) instead of holding up the others."""
+    def _keep(self, title: str, author: str) -> Book:
         book = Book(str(len(self.books) + 1), title, author)
         self.books[book.id] = book
-        for subscriber in list(self.subscribers):
-            try:
-                subscriber.send.send_nowait(book)
-            except anyio.WouldBlock:
-                subscriber.dropped = True
-                subscriber.send.close()
-                self.subscribers.discard(subscriber)
         return book
 
-    def subscribe(self) -> AsyncIterator[Book]:
-        """Return an async iterator of every book added from now on (until it is closed)."""
-        subscriber = Subscriber()
-        self.subscribers.add(subscriber)
-        return self._deliver(subscriber)
+    async def add(self, title: str, author: str) -> Book:
+        """Put a new book on the shelf and publish it to every subscriber."""
+        book = self._keep(title, author)
+        await self.channels.publish(ADDED, book)
+        return book
 
-    async def _deliver(self, subscriber: Subscriber) -> AsyncIterator[Book]:
+    async def subscribe(self) -> AsyncIterator[Book]:
+        """Subscribe now; return an async iterator of every book added from now on (until it is
+        closed). A subscriber whose buffer fills up is dropped: its iterator raises a GraphQLError."""
+        subscription = await self.channels.subscribe(ADDED, buffer=QUEUE_SIZE, overflow="disconnect").open()
+        self.subscribers.add(subscription)
+        return self._deliver(subscription)
+
+    async def _deliver(self, subscription: Subscription) -> AsyncIterator[Book]:
         try:
-            with subscriber.receive:
-                async for book in subscriber.receive:
-                    yield book
+            async for item in subscription:
+                if isinstance(item, Message):
+                    yield item.json(Book)
+        except SubscriberOverflow:
+            raise GraphQLError("Too slow: books were piling up; subscribe again") from None
         finally:
-            self.subscribers.discard(subscriber)
-            subscriber.send.close()
-        if subscriber.dropped:
-            raise GraphQLError("Too slow: books were piling up; subscribe again")
+            self.subscribers.discard(subscription)
+            await subscription.aclose()
 
 
 def shelf_of(info: Any) -> Shelf:
@@ -115,18 +112,18 @@ def resolve_book(root: Any, info: Any, id: str) -> Book | None:
     return shelf_of(info).books.get(id)
 
 
-def resolve_add_book(root: Any, info: Any, title: str, author: str) -> Book:
+async def resolve_add_book(root: Any, info: Any, title: str, author: str) -> Book:
     """`addBook(title, author)`: the new book. Blank or overlong fields are a GraphQL error."""
     title, author = title.strip(), author.strip()
     for field, value in (("title", title), ("author", author)):
         if not value or len(value) > MAX_TITLE:
             raise GraphQLError(f"The {field} must be 1 to {MAX_TITLE} characters")
-    return shelf_of(info).add(title, author)
+    return await shelf_of(info).add(title, author)
 
 
-def subscribe_book_added(root: Any, info: Any) -> AsyncIterator[Book]:
-    """`bookAdded`: the source of the subscription, one item per book added."""
-    return shelf_of(info).subscribe()
+async def subscribe_book_added(root: Any, info: Any) -> AsyncIterator[Book]:
+    """`bookAdded`: the source of the subscription, one item per book added (on any worker)."""
+    return await shelf_of(info).subscribe()
 
 
 BookType = GraphQLObjectType(
@@ -249,8 +246,9 @@ def index(req: Request) -> Response:
 
 @asynccontextmanager
 async def lifespan(app: App) -> AsyncIterator[dict[str, Shelf]]:
-    """Make the shelf, with a few books on it."""
-    yield {"shelf": Shelf([("The Left Hand of Darkness", "Ursula K. Le Guin"), ("Structure and Interpretation of Computer Programs", "Abelson and Sussman")])}
+    """Make the shelf, with a few books on it, on channels in memory (Redis at `REDIS_URL`)."""
+    async with Channels.from_url(os.environ.get("REDIS_URL")) as channels:
+        yield {"shelf": Shelf(channels, [("The Left Hand of Darkness", "Ursula K. Le Guin"), ("Structure and Interpretation of Computer Programs", "Abelson and Sussman")])}
 
 
 app = App(routes=[get("/", index, name="index"), graphql(schema, name="graphql")], lifespan=lifespan)

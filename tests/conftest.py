@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-pytest_plugins = ["tests.servers"]
+pytest_plugins = ["tests.servers", "tests.redis_server"]
 
 
 @pytest.fixture(params=["asyncio", "trio"])

@@ -170,3 +170,41 @@ ServerFactory = Callable[[Any], Any]
 def serve(request: pytest.FixtureRequest) -> ServerFactory:
     """A context-manager factory: `with serve(app) as base_url:` on uvicorn and on hypercorn."""
     return run_uvicorn if request.param == "uvicorn" else run_hypercorn
+
+
+@contextmanager
+def uvicorn_process(target: str, *args: str, env: dict[str, str] | None = None, cwd: str | None = None, timeout: float = 30.0) -> Iterator[str]:
+    """Run `python -m uvicorn target *args` as a subprocess on 127.0.0.1 and a free port (for
+    `--workers N`, which needs a process of its own); yield its base URL; stop it on exit."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = str(Path(__file__).resolve().parents[1])
+    port = free_port()
+    environment = {**os.environ, "PYTHONPATH": root, **(env or {})}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", target, "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", *args],
+        cwd=cwd or root, env=environment,
+    )
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"uvicorn exited with {process.returncode} before listening")
+            with socket.socket() as sock:
+                sock.settimeout(0.2)
+                if sock.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"uvicorn did not listen on {port} within {timeout}s")
+            time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)

@@ -3,6 +3,7 @@ the room."""
 
 from __future__ import annotations
 
+import os
 import re
 import secrets
 from collections.abc import AsyncIterator
@@ -14,9 +15,10 @@ from urllib.parse import urlsplit
 import anyio
 import msgspec
 
-from examples.chat.room import Member, Problem, Room, encode
+from examples.chat.room import SAID, Member, Problem, Room, encode
 from examples.layout import page
 from lette_fp import App, Close, Request, Response, accept, get, html, json, websocket
+from lette_fp.channels import Channels, ChannelsUnavailable, channel_sse
 from lette_fp.streams import merge
 
 MAX_TEXT = 500
@@ -76,7 +78,7 @@ def same_origin(req: Request) -> bool:
 
 async def posts(incoming: AsyncIterator[str | bytes], member: Member, room: Room) -> AsyncIterator[str]:
     """Publish each valid message the member sends; yield a `Problem` (to the member only) for
-    one that is malformed, too long, or over the rate limit."""
+    one that is malformed, too long, over the rate limit, or that the channels can't take."""
     limit = RateLimit(RATE, BURST, anyio.current_time())
     async for message in incoming:
         try:
@@ -89,7 +91,10 @@ async def posts(incoming: AsyncIterator[str | bytes], member: Member, room: Room
         elif not limit.allow(anyio.current_time()):
             yield encode(Problem(f"Slow down: at most {RATE:g} messages a second")).decode()
         else:
-            room.say(member.name, post.text)
+            try:
+                await room.say(member.name, post.text)
+            except ChannelsUnavailable:
+                yield encode(Problem("The room is unavailable right now; try again")).decode()
 
 
 def chat_socket(req: Request) -> Response:
@@ -101,13 +106,19 @@ def chat_socket(req: Request) -> Response:
     name = clean_name(req.query.get("name"))
 
     async def pipe(incoming: AsyncIterator[str | bytes]) -> AsyncIterator[str | Close]:
-        with room.join(name) as member:
-            yield room.welcome(member)
-            async with merge(posts(incoming, member, room), member.events()) as events:
-                async for event in events:
-                    yield event
-                    if isinstance(event, Close):
-                        return
+        recent = await room.recent()
+        async with room.listen(recent) as (said, notices):
+            member = await room.join(name)
+            try:
+                yield room.welcome(member, recent)
+                sources = posts(incoming, member, room), room.deliver(member, said), room.deliver(member, notices)
+                async with merge(*sources) as events:
+                    async for event in events:
+                        yield event
+                        if isinstance(event, Close):
+                            return
+            finally:
+                await room.leave(member)
 
     return accept(pipe)
 
@@ -118,21 +129,38 @@ def index(req: Request) -> Response:
     return html(page("lette_fp chat", body))
 
 
-@asynccontextmanager
-async def lifespan(app: App) -> AsyncIterator[dict[str, Any]]:
-    """Own the room: made at start-up; at shutdown every member is told the server is going away."""
-    room = Room()
-    try:
-        yield {"chat_room": room}
-    finally:
-        room.close()
+def feed(req: Request) -> Response:
+    """`GET /events`: the room's messages as server-sent events (the id of each is the message
+    id, so a reconnecting EventSource resumes where it left off); `X-Worker` names the worker."""
+    return channel_sse(req.state["chat_room"].channels, SAID, req=req, headers={"x-worker": str(os.getpid())})
 
 
-def create_app() -> App:
-    """Return the chat App (each App has its own room)."""
+def whoami(req: Request) -> Response:
+    """`GET /whoami`: the worker process that answered (to see several workers at work)."""
+    return json({"pid": os.getpid()})
+
+
+def lifespan_on(channels: Channels | None) -> Any:
+    """Return the lifespan owning the room, on `channels` (when None: on Redis at `REDIS_URL`
+    if that is set, else in memory); at shutdown every member is told the server is going away."""
+
+    @asynccontextmanager
+    async def lifespan(app: App) -> AsyncIterator[dict[str, Any]]:
+        own = channels if channels is not None else Channels.from_url(os.environ.get("REDIS_URL"))
+        async with own, Room(own).running() as room:
+            yield {"chat_room": room}
+
+    return lifespan
+
+
+def create_app(channels: Channels | None = None) -> App:
+    """Return the chat App (each App has its own room, on `channels` or as `lifespan_on` says)."""
     return App(
-        routes=[get("/", index, name="index"), websocket("/ws", chat_socket, name="socket")],
-        lifespan=lifespan,
+        routes=[
+            get("/", index, name="index"), websocket("/ws", chat_socket, name="socket"),
+            get("/events", feed, name="events"), get("/whoami", whoami, name="whoami"),
+        ],
+        lifespan=lifespan_on(channels),
     )
 
 

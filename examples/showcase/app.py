@@ -2,6 +2,8 @@
 under its slug, and one lifespan that runs the examples' lifespans.
 
 Serve it with `make run` (uvicorn on 127.0.0.1:8000) or `uvicorn examples.showcase.app:app`.
+With `REDIS_URL` set, the examples that publish (the chat room, the notifications) share their
+channels through that Redis, so `uvicorn examples.showcase.app:app --workers 2` works as one site.
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ import examples.hello
 import examples.llm_stream
 import examples.model_api
 import examples.notes_api
+import examples.notifications
 import examples.uploads
 
 
@@ -33,6 +34,7 @@ EXAMPLES: tuple[Example, ...] = (
     Example("digits", "Digits model", "A scikit-learn model trained at start-up; concurrent requests micro-batched into one model call; predictions streamed as SSE.", examples.model_api.app, "examples/model_api.py"),
     Example("uploads", "Uploads", "Multipart uploads with limits and a progress bar; resumable downloads with Range.", examples.uploads.app, "examples/uploads.py"),
     Example("auth", "Log in", "A login form, a signed session cookie, pages guarded by requires, logout.", examples.auth.app, "examples/auth.py"),
-    Example("chat", "Chat room", "WebSockets: every message to every connected tab; bounded queues per client, merge.", examples.chat.app, "examples/chat/"),
+    Example("chat", "Chat room", "WebSockets: every message to every connected tab, across workers through Redis channels when REDIS_URL is set.", examples.chat.app, "examples/chat/"),
+    Example("notifications", "Notifications", "Server-sent events from a channel: sent in one tab, shown in all, resumed with Last-Event-ID (Redis with REDIS_URL).", examples.notifications.app, "examples/notifications.py"),
     Example("graphql", "GraphQL bookshelf", "A graphql-core schema with a query, a mutation and a live subscription; GraphiQL.", examples.graphql_app.app, "examples/graphql_app.py"),
 )

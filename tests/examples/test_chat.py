@@ -1,20 +1,24 @@
 """The chat example: fan-out to every member, notices, history, per-member errors and rate limit,
 bounded queues (a slow member is dropped), Origin check; on the test client and real servers."""
 
+import os
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import anyio
+import httpx
 import msgspec
 import pytest
 from websockets.sync.client import connect
 
 from examples.chat import create_app
 from examples.chat.app import BURST, MAX_TEXT, RateLimit, chat_socket, clean_name
-from examples.chat.room import SHUTTING_DOWN, TOO_SLOW, Room
+from examples.chat.room import SHUTTING_DOWN, Room
 from lette_fp import Close, Request
+from lette_fp.channels import Channels
 from lette_fp.testing import TestClient, WebSocketDenied
 from tests.servers import ServerFactory
+from tests.sse_client import Feed
 
 
 @pytest.fixture
@@ -25,7 +29,7 @@ def client() -> Iterator[TestClient]:
 
 def test_a_message_reaches_every_member_the_sender_included(client: TestClient) -> None:
     with client.websocket_connect("/ws?name=ann") as ann:
-        assert ann.receive_json() == {"type": "welcome", "you": "ann", "online": ["ann"], "history": []}
+        assert ann.receive_json() == {"type": "welcome", "you": "ann", "online": ["ann"], "history": [], "worker": os.getpid()}
         with client.websocket_connect("/ws?name=bob") as bob, client.websocket_connect("/ws?name=cy") as cy:
             assert bob.receive_json()["online"] == ["ann", "bob"]
             assert ann.receive_json() == {"type": "joined", "user": "bob", "online": ["ann", "bob"]}
@@ -51,11 +55,12 @@ def test_a_newcomer_sees_the_recent_messages(client: TestClient) -> None:
         assert [(m["user"], m["text"]) for m in welcome["history"]] == [("ann", f"message {n}") for n in range(3)]
 
 
-def test_the_history_is_bounded() -> None:
-    room = Room(history_size=3)
-    for n in range(10):
-        room.say("ann", str(n))
-    assert [said.text for said in room.history] == ["7", "8", "9"]
+async def test_the_history_is_bounded() -> None:
+    async with Channels() as channels:
+        room = Room(channels, history_size=3)
+        for n in range(10):
+            await room.say("ann", str(n))
+        assert [msgspec.json.decode(m.data)["text"] for m in await room.recent()] == ["7", "8", "9"]
 
 
 def test_bad_messages_get_a_reason_sent_to_the_sender_only(client: TestClient) -> None:
@@ -81,8 +86,9 @@ def test_a_member_sending_too_fast_is_told_to_slow_down(client: TestClient) -> N
         for n in range(BURST + 1):
             ann.send_json({"text": str(n)})
         answers = [ann.receive_json() for _ in range(BURST + 1)]
-    assert [a["text"] for a in answers[:BURST]] == [str(n) for n in range(BURST)]
-    assert answers[BURST] == {"type": "error", "detail": "Slow down: at most 5 messages a second"}
+    # the refusal comes straight back; the accepted ones go round through the channel
+    assert [a["text"] for a in answers if a["type"] == "message"] == [str(n) for n in range(BURST)]
+    assert [a for a in answers if a["type"] == "error"] == [{"type": "error", "detail": "Slow down: at most 5 messages a second"}]
 
 
 def test_the_rate_limit_refills_with_time() -> None:
@@ -113,46 +119,47 @@ def test_the_page_points_at_the_socket_wherever_it_is_mounted(client: TestClient
     assert "new WebSocket(url)" in page.text
 
 
-async def test_a_member_that_falls_behind_is_dropped_and_told_why() -> None:
-    room = Room(queue_size=4)
-    with room.join("slow") as slow, room.join("fast") as fast:
-        fast_events, seen = fast.events(), []
-        for n in range(10):
-            room.say("fast", str(n))
-            while not (seen and f'"text":"{n}"' in seen[-1]):
-                seen.append(await fast_events.__anext__())
-        left = '{"type":"left","user":"slow","online":["fast"]}'
-        assert [e if e == left else msgspec.json.decode(e)["text"] for e in seen] == [*"0123", left, *"456789"]
-        assert [m.name for m in room.members] == ["fast"]
-
-        received = [event async for event in _take(slow.events(), 10)]
-        assert '"joined"' in received[0] and [msgspec.json.decode(e)["text"] for e in received[1:4]] == [*"012"]
-        assert received[4:] == [TOO_SLOW]  # its queue of four, then the Close
-        fast.end(SHUTTING_DOWN)
-        assert [event async for event in fast_events] == [SHUTTING_DOWN]
-
-
 async def test_a_slow_connection_gets_the_queued_events_then_close_1013() -> None:
-    room = Room(queue_size=4)
-    send, receive = anyio.create_memory_object_stream[str | bytes](1)
-    resp = chat_socket(Request.build("WEBSOCKET", "/ws", query="name=slow", state={"chat_room": room}))
-    outgoing = resp.body.pipe(_incoming(receive))
-    with anyio.fail_after(5):
-        assert '"you":"slow"' in await outgoing.__anext__()
-        for n in range(10):
-            room.say("someone", str(n))
-        rest = [event async for event in outgoing]
-    await send.aclose()
-    assert rest[-1] == Close(1013, "Too slow: the room's messages were piling up")
-    assert 4 <= len(rest) - 1 <= 5  # the queue, plus the one the merge may already hold
-    assert room.members == []
+    async with Channels() as channels, Room(channels, queue_size=4).running() as room:
+        send, receive = anyio.create_memory_object_stream[str | bytes](1)
+        resp = chat_socket(Request.build("WEBSOCKET", "/ws", query="name=slow", state={"chat_room": room}))
+        outgoing = resp.body.pipe(_incoming(receive))
+        with anyio.fail_after(5):
+            assert '"you":"slow"' in await outgoing.__anext__()
+            assert room.online() == ["slow"]
+            for n in range(10):
+                await room.say("someone", str(n))
+            rest = [event async for event in outgoing]
+        await send.aclose()
+        assert rest[-1] == Close(1013, "Too slow: the room's messages were piling up")
+        assert 4 <= len(rest) - 1 <= 5  # the buffer, plus the one the merge may already hold
+        assert room.online() == [] and channels.stats.disconnected == 1
 
 
 async def test_shutting_down_closes_every_member_with_1001() -> None:
-    room = Room()
-    with room.join("ann") as ann:
-        room.close()
-        assert [event async for event in ann.events()] == [SHUTTING_DOWN]
+    channels = Channels()
+    await channels.start()
+    async with Room(channels).running() as room:
+        send, receive = anyio.create_memory_object_stream[str | bytes](1)
+        outgoing = chat_socket(Request.build("WEBSOCKET", "/ws", query="name=ann", state={"chat_room": room})).body.pipe(_incoming(receive))
+        with anyio.fail_after(5):
+            assert '"you":"ann"' in await outgoing.__anext__()
+            await channels.stop()
+            assert [event async for event in outgoing] == [SHUTTING_DOWN]
+        await send.aclose()
+
+
+def test_the_feed_sends_the_rooms_messages_as_events_and_whoami_names_the_worker(serve: ServerFactory) -> None:
+    with serve(create_app()) as base_url:
+        assert httpx.get(base_url + "/whoami").json() == {"pid": os.getpid()}
+        feed = Feed(base_url)
+        assert feed.worker == os.getpid()
+        with connect(base_url.replace("http://", "ws://") + "/ws?name=ann", open_timeout=5) as ann:
+            ann.recv(timeout=5)
+            ann.send('{"text": "for the feed"}')
+            message_id, event = feed.take()
+        assert (event["user"], event["text"]) == ("ann", "for the feed") and message_id
+        feed.close()
 
 
 def test_the_chat_on_a_real_server(serve: ServerFactory) -> None:

@@ -13,6 +13,7 @@ from websockets.sync.client import connect
 
 from examples import graphql_app
 from examples.graphql_app import QUEUE_SIZE, Shelf
+from lette_fp.channels import Channels
 from lette_fp.testing import TestClient
 from tests.servers import ServerFactory
 
@@ -86,22 +87,23 @@ def test_the_page_talks_to_the_endpoint_where_it_is_mounted(client: TestClient) 
 
 
 async def test_a_subscriber_that_falls_behind_is_dropped_with_an_error() -> None:
-    shelf = Shelf([])
-    slow, fast = shelf.subscribe(), shelf.subscribe()
-    fast_titles = []
-    for n in range(QUEUE_SIZE + 5):
-        shelf.add(f"book {n}", "someone")
-        fast_titles.append((await fast.__anext__()).title)
-    assert fast_titles == [f"book {n}" for n in range(QUEUE_SIZE + 5)]
-    assert len(shelf.subscribers) == 1
+    async with Channels() as channels:
+        shelf = Shelf(channels, [])
+        slow, fast = await shelf.subscribe(), await shelf.subscribe()
+        fast_titles = []
+        for n in range(QUEUE_SIZE + 5):
+            await shelf.add(f"book {n}", "someone")
+            fast_titles.append((await fast.__anext__()).title)
+        assert fast_titles == [f"book {n}" for n in range(QUEUE_SIZE + 5)]
 
-    received = []
-    with pytest.raises(GraphQLError, match="Too slow"):
-        async for book in slow:
-            received.append(book.title)
-    assert received == [f"book {n}" for n in range(QUEUE_SIZE)]
-    await fast.aclose()  # type: ignore[attr-defined]
-    assert shelf.subscribers == set()
+        received = []
+        with pytest.raises(GraphQLError, match="Too slow"):
+            async for book in slow:
+                received.append(book.title)
+        assert received == [f"book {n}" for n in range(QUEUE_SIZE)]
+        assert len(shelf.subscribers) == 1
+        await fast.aclose()  # type: ignore[attr-defined]
+        assert shelf.subscribers == set()
 
 
 def test_query_mutation_and_subscription_on_a_real_server(serve: ServerFactory) -> None:

@@ -3,12 +3,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from examples.showcase.app import create_app
 from examples.showcase.catalog import EXAMPLES, Example
 from lette_fp import App, Request, Response, get, text
 from lette_fp.testing import TestClient
+from tests.redis_server import RedisServer
 
 
 @pytest.fixture
@@ -87,3 +89,24 @@ def test_mounted_uploads_and_stream_use_their_own_urls(client: TestClient) -> No
         assert 'action="/uploads/files"' in client.get("/uploads/").text
         assert 'data-url="/llm-stream/chat"' in client.get("/llm-stream/").text
         assert client.get("/llm-stream/chat", params={"prompt": "hi"}).headers["content-type"] == "text/event-stream; charset=utf-8"
+
+
+def test_with_redis_url_the_showcase_shares_its_channels_through_redis(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch, redis_server: RedisServer
+) -> None:
+    import examples.chat
+    import examples.notifications
+    from lette_fp.channels import RedisBackend
+
+    fresh = {"chat": examples.chat.create_app(), "notifications": examples.notifications.create_app()}
+    # fresh apps: a mounted App that another test started would read the state it had then
+    client = TestClient(create_app([msgspec.structs.replace(ex, app=fresh.get(ex.slug, ex.app)) for ex in EXAMPLES]))
+    monkeypatch.setenv("REDIS_URL", redis_server.url)
+    with client:
+        assert isinstance(client.app_state["chat_room"].channels.backend, RedisBackend)
+        assert isinstance(client.app_state["notifications"].backend, RedisBackend)
+        with client.websocket_connect("/chat/ws?name=ann") as ann:
+            assert ann.receive_json()["type"] == "welcome"
+            ann.send_json({"text": "through redis"})
+            assert ann.receive_json()["text"] == "through redis"
+        assert client.post("/notifications/notify", json={"text": "through redis"}).status_code == 201
