@@ -17,7 +17,10 @@ from lette_fp.http.entities import Delegate
 from lette_fp.http.errors import HTTPError
 from lette_fp.http.request import EMPTY_MAPPING, Request
 from lette_fp.http.response import Response, empty, json, redirect
-from lette_fp.params.binding import bind, is_plain_sync_handler
+from lette_fp.asgi.threads import ThreadRunner
+from lette_fp.params import adapt
+from lette_fp.params.options import merge_options
+from lette_fp.params.state import StateKeys
 from lette_fp.pipeline import Handler, Middleware, compose, interpret, to_handler
 from lette_fp.routing import Found, MethodNotAllowed, RedirectSlash, Router
 
@@ -51,7 +54,10 @@ class App:
     """An ASGI application built from route data; see DESIGN.md for the shape.
 
     `App(routes, middleware=(), exception_handlers={}, lifespan=None, debug=False,
-    redirect_slashes=True, max_body_size=10 MiB)`. Everything that depends only on configuration
+    redirect_slashes=True, max_body_size=10 MiB, dependencies=(), thread_limit=None,
+    resolvers=(), overrides=None)`: `dependencies` are guards (`Depends(...)`) for every route,
+    `thread_limit` bounds the worker threads of `blocking=True` handlers and providers,
+    `resolvers` add parameter sources, `overrides` replace providers (see `with_overrides`). Everything that depends only on configuration
     (the router, the middleware chain, the handlers' parameter binding) happens here, once.
     """
 
@@ -64,7 +70,23 @@ class App:
         debug: bool = False,
         redirect_slashes: bool = True,
         max_body_size: int | None = DEFAULT_MAX_BODY_SIZE,
+        dependencies: Sequence[Any] = (),
+        thread_limit: int | None = None,
+        resolvers: Sequence[Any] = (),
+        overrides: Mapping[Any, Any] | None = None,
     ) -> None:
+        self._config: dict[str, Any] = {
+            "routes": routes, "middleware": middleware, "exception_handlers": exception_handlers,
+            "lifespan": lifespan, "debug": debug, "redirect_slashes": redirect_slashes,
+            "max_body_size": max_body_size, "dependencies": dependencies,
+            "thread_limit": thread_limit, "resolvers": resolvers, "overrides": dict(overrides or {}),
+        }
+        self.state_keys = StateKeys()
+        self._params: dict[str, Any] = {
+            "dependencies": tuple(dependencies), "run_sync": ThreadRunner(thread_limit),
+            "resolvers": tuple(resolvers), "overrides": self._config["overrides"],
+            "require_state": self.state_keys.require,
+        }
         self.debug = debug
         self.lifespan = lifespan
         self.max_body_size = max_body_size
@@ -108,15 +130,19 @@ class App:
         """Return the path of the named route with `params` filled in (raises NoMatchFound)."""
         return str(self.router.url_path_for(name, **params))
 
+    def with_overrides(self, overrides: Mapping[Any, Any]) -> App:
+        """Return a new App with each provider in `overrides` replaced by its value everywhere in
+        the dependency graph (`{get_session: fake_session}`); this App is unchanged."""
+        config = {**self._config, "overrides": {**self._config["overrides"], **overrides}}
+        return App(**config)
+
     def _prepare(self, route: Any, middleware: Sequence[Middleware], full_name: str | None) -> Endpoint:
-        fn = route.handler
         options = route.options
-        if not middleware and "max_body_size" not in options and is_plain_sync_handler(fn):
-            return (fn, True)
         names = frozenset((*_PARAM.findall(route.full_path), *route.host_params))
+        endpoint = adapt(route.handler, path_params=names, options=merge_options(self._params, options))
         if middleware and "max_body_size" not in options:
-            return (middleware[0](compose(bind(fn, names), list(middleware[1:]))), True)
-        handler = compose(bind(fn, names), list(middleware))
+            return (middleware[0](compose(endpoint, list(middleware[1:]))), True)
+        handler = compose(endpoint, list(middleware))
         if "max_body_size" in options:
             handler = _with_body_limit(handler, options["max_body_size"])
         return (handler, False)

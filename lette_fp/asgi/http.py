@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import sys
 from collections.abc import Awaitable, Callable, Mapping
 from types import CoroutineType
 from typing import TYPE_CHECKING, Any
@@ -66,6 +67,7 @@ async def serve(app: App, scope: Scope, receive: Receive, send: Send) -> None:
     headers = scope["headers"]
     body = Incoming(receive, headers, app.max_body_size)
     endpoint = None
+    gone: ClientDisconnected | None = None
     state = app.state
     try:
         if state is None:
@@ -106,7 +108,8 @@ async def serve(app: App, scope: Scope, receive: Receive, send: Send) -> None:
             resp = await resp  # type: ignore[misc]
             if type(resp) is not Response:
                 resp = await interpret(resp)
-    except ClientDisconnected:
+    except ClientDisconnected as exc:
+        gone = exc
         return
     except Exception as exc:
         handled = await app.handle_exception(req, exc)
@@ -132,8 +135,11 @@ async def serve(app: App, scope: Scope, receive: Receive, send: Send) -> None:
             await send_response(resp, scope, body, send)
     finally:
         shared = body.shared_state
-        if shared is not None and shared.cleanups is not None:
-            body.release()
+        if shared is not None:
+            if shared.cleanups is not None:
+                body.release()
+            if shared.deferred is not None:
+                await body.run_deferred(gone or sys.exc_info()[1])
 
 
 def make_http(app: App) -> Callable[[Scope, Receive, Send], Awaitable[None]]:

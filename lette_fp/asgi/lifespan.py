@@ -29,6 +29,12 @@ async def serve_lifespan(app: App, scope: Scope, receive: Receive, send: Send) -
             scope_state = scope.get("state")
             if isinstance(scope_state, dict):
                 scope_state.update(values)
+        try:
+            app.state_keys.check(app.state if app.state is not None else scope.get("state") or {})
+        except BaseException:
+            if context is not None:
+                await context.__aexit__(None, None, None)
+            raise
     except BaseException as exc:
         logger.error("lifespan startup failed", exc_info=exc)
         await send({"type": "lifespan.startup.failed", "message": f"{type(exc).__name__}: {exc}"})
