@@ -12,12 +12,12 @@ from typing import Any
 import msgspec
 
 from lette_fp.asgi.http import serve
+from lette_fp.asgi.threads import ThreadRunner
 from lette_fp.debug import debug_error, internal_error
 from lette_fp.http.entities import Delegate
 from lette_fp.http.errors import HTTPError
 from lette_fp.http.request import EMPTY_MAPPING, Request
 from lette_fp.http.response import Response, empty, json, redirect
-from lette_fp.asgi.threads import ThreadRunner
 from lette_fp.params import adapt
 from lette_fp.params.options import merge_options
 from lette_fp.params.state import StateKeys
@@ -139,7 +139,10 @@ class App:
     def _prepare(self, route: Any, middleware: Sequence[Middleware], full_name: str | None) -> Endpoint:
         options = route.options
         names = frozenset((*_PARAM.findall(route.full_path), *route.host_params))
-        endpoint = adapt(route.handler, path_params=names, options=merge_options(self._params, options))
+        merged = self._params
+        for outer in (*route.mount_options, options):
+            merged = merge_options(merged, outer)
+        endpoint = adapt(route.handler, path_params=names, options=merged)
         if middleware and "max_body_size" not in options:
             return (middleware[0](compose(endpoint, list(middleware[1:]))), True)
         handler = compose(endpoint, list(middleware))

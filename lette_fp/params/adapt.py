@@ -119,7 +119,7 @@ def _planned(
                 remaining = await unwind(ctx.stack, exc)
                 ctx.stack = []
                 if remaining is not None and remaining is not exc:
-                    raise remaining
+                    raise remaining from exc
             raise
         if ctx.stack:
             stack = ctx.stack

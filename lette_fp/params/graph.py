@@ -125,9 +125,9 @@ def _kind(fn: Any) -> str:
     target = fn
     while isinstance(target, functools.partial):
         target = target.func
-    if inspect.isasyncgenfunction(target) or inspect.isasyncgenfunction(getattr(type(target), "__call__", None)):
+    if inspect.isasyncgenfunction(target) or inspect.isasyncgenfunction(vars(type(target)).get("__call__")):
         return "agen"
-    if inspect.isgeneratorfunction(target) or inspect.isgeneratorfunction(getattr(type(target), "__call__", None)):
+    if inspect.isgeneratorfunction(target) or inspect.isgeneratorfunction(vars(type(target)).get("__call__")):
         return "gen"
     return "async" if is_async_callable(fn) else "sync"
 

@@ -17,7 +17,7 @@ import functools
 import inspect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Annotated, get_type_hints
+from typing import Annotated, Any, get_type_hints
 
 import msgspec
 
@@ -49,13 +49,13 @@ def describe(fn: Any) -> str:
     """Return the name used for `fn` in error messages (its qualified name)."""
     while isinstance(fn, functools.partial):
         fn = fn.func
-    return getattr(fn, "__qualname__", None) or getattr(type(fn), "__qualname__", repr(fn))
+    return str(getattr(fn, "__qualname__", None) or getattr(type(fn), "__qualname__", repr(fn)))
 
 
 def type_hints(fn: Any) -> dict[str, Any]:
     """Return `fn`'s resolved annotations with `Annotated` kept (partials and callable objects
     included); {} when they can't be resolved."""
-    for target in (fn, getattr(fn, "func", None), getattr(type(fn), "__call__", None)):
+    for target in (fn, getattr(fn, "func", None), type(fn).__dict__.get("__call__")):
         if target is None:
             continue
         try:
@@ -151,7 +151,7 @@ def _slot(
 
 def _without_markers(base: Any, metadata: Sequence[Any]) -> Any:
     rest = tuple(m for m in metadata if not isinstance(m, _MARKERS) and m not in (Header, Cookie, Query))
-    return Annotated[(base, *rest)] if rest else base  # type: ignore[return-value]
+    return Annotated[(base, *rest)] if rest else base
 
 
 def _field(source: str, wire: str, target: Any, default: Any, where: str) -> Field:

@@ -1,0 +1,126 @@
+"""The one adaptation: every endpoint kind becomes `async (Request) -> Response`; blocking
+handlers and providers run in worker threads through the App's bounded limiter."""
+
+import functools
+import threading
+import time
+from typing import Annotated
+
+import anyio
+import pytest
+
+from lette_fp import App, Depends, Request, Response, get, mount, text
+from lette_fp.http.request import Request as RequestType
+from lette_fp.params import adapt
+from lette_fp.testing import AsyncTestClient, TestClient
+
+
+async def test_every_kind_of_endpoint_becomes_an_async_handler() -> None:
+    async def typed_async(req: Request, n: int = 1) -> Response:
+        return text(f"{req.path} {n}")
+
+    def no_args() -> str:
+        return "none"
+
+    def keyword_only(*, n: int) -> int:
+        return n
+
+    def with_prefix(prefix: str, n: int) -> str:
+        return f"{prefix}{n}"
+
+    class Callable_:
+        def __call__(self, req: Request) -> str:
+            return "object"
+
+    cases = [
+        (typed_async, "/p?n=3", b"/p 3"),
+        (no_args, "/", b'"none"'),
+        (keyword_only, "/?n=4", b"4"),
+        (functools.partial(with_prefix, "#"), "/?n=5", b'"#5"'),
+        (Callable_(), "/", b'"object"'),
+    ]
+    for fn, target, body in cases:
+        handler = adapt(fn)
+        path, _, query = target.partition("?")
+        resp = await handler(RequestType.build("GET", path, query=query))
+        assert resp.body == body, fn
+
+
+def test_an_async_handler_annotated_response_taking_the_request_is_used_as_it_is() -> None:
+    async def fast(req: Request) -> Response:
+        return text("ok")
+
+    assert adapt(fast) is fast
+
+
+def test_a_sync_handler_runs_on_the_loop_by_default() -> None:
+    async def loop_thread() -> str:
+        return threading.current_thread().name
+
+    def sync_thread() -> str:
+        return threading.current_thread().name
+
+    app = App([get("/loop", loop_thread), get("/sync", sync_thread), get("/blocking", sync_thread, blocking=True)])
+    with TestClient(app) as client:
+        loop = client.get("/loop").json()
+        assert client.get("/sync").json() == loop
+        assert client.get("/blocking").json() != loop
+
+
+async def test_blocking_handlers_do_not_delay_other_requests() -> None:
+    def slow() -> str:
+        time.sleep(0.3)
+        return "slow"
+
+    async def quick() -> str:
+        return "quick"
+
+    finished: list[str] = []
+    async with AsyncTestClient(App([get("/slow", slow, blocking=True), get("/quick", quick)])) as client:
+        async def call(path: str) -> None:
+            finished.append((await client.get(path)).json())
+
+        async with anyio.create_task_group() as group:
+            group.start_soon(call, "/slow")
+            await anyio.sleep(0.05)
+            group.start_soon(call, "/quick")
+    assert finished == ["quick", "slow"]
+
+
+async def test_the_app_thread_limit_bounds_concurrent_blocking_handlers() -> None:
+    running = 0
+    most = 0
+    lock = threading.Lock()
+
+    def work() -> None:
+        nonlocal running, most
+        with lock:
+            running += 1
+            most = max(most, running)
+        time.sleep(0.05)
+        with lock:
+            running -= 1
+
+    app = App([mount("/m", [get("/w", work)], blocking=True)], thread_limit=2)
+    async with AsyncTestClient(app) as client, anyio.create_task_group() as group:
+        for _ in range(6):
+            group.start_soon(client.get, "/m/w")
+    assert most == 2
+
+
+def test_blocking_providers_run_in_a_thread() -> None:
+    def provider_thread() -> str:
+        return threading.current_thread().name
+
+    def handler(
+        on_loop: Annotated[str, Depends(provider_thread)],
+        in_thread: Annotated[str, Depends(provider_thread, blocking=True)],
+    ) -> list[bool]:
+        return [on_loop == threading.current_thread().name, in_thread == threading.current_thread().name]
+
+    assert TestClient(App([get("/", handler)])).get("/").json() == [True, False]
+
+
+def test_thread_limit_must_be_positive() -> None:
+    with pytest.raises(ValueError, match="thread_limit"):
+        App([], thread_limit=0)
