@@ -1,0 +1,134 @@
+"""For generated signatures (scalar types × sources × defaults) and generated requests, the
+handler gets exactly what `msgspec.convert` of the raw strings gives, or a 422 naming exactly the
+failing parameters."""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import inspect
+import uuid
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+import anyio
+import msgspec
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lette_fp import Cookie, Header, HTTPError, Query, Request
+from lette_fp.params import adapt
+
+SCALARS: list[tuple[Any, st.SearchStrategy[str]]] = [
+    (str, st.text(max_size=8)),
+    (int, st.integers(-(10**20), 10**20).map(str)),
+    (float, st.floats(allow_nan=False).map(str)),
+    (bool, st.sampled_from(["true", "false", "1", "0", "True", "yes"])),
+    (decimal.Decimal, st.decimals(allow_nan=False, allow_infinity=False).map(str)),
+    (uuid.UUID, st.uuids().map(str)),
+    (datetime.date, st.dates().map(str)),
+    (int | None, st.integers(-5, 5).map(str)),
+    (Annotated[int, msgspec.Meta(ge=0, le=10)], st.integers(-3, 13).map(str)),
+]
+LISTS = [list[int], list[str], tuple[int, ...], set[bool]]
+SAFE = st.text(alphabet="abcdefxyz0123456789.-", max_size=6)
+"""Characters that survive headers and cookies as they are (no quoting, separators or spaces)."""
+
+
+@st.composite
+def parameter(draw: st.DrawFn, index: int) -> dict[str, Any]:
+    source = draw(st.sampled_from(["query", "header", "cookie"]))
+    many = source != "cookie" and draw(st.booleans())
+    if many:
+        annotation = draw(st.sampled_from(LISTS))
+        element = SCALARS[1][1] if annotation in (list[int], tuple[int, ...]) else SCALARS[0][1]
+        if annotation is set[bool]:
+            element = SCALARS[3][1]
+        raw: Any = draw(st.none() | st.lists(element | SAFE, max_size=3))
+        if source == "header" and raw is not None:
+            raw = [draw(SAFE) if not _header_safe(v) else v for v in raw]
+    else:
+        annotation, good = draw(st.sampled_from(SCALARS))
+        raw = draw(st.none() | good | SAFE)
+        if source != "query" and raw is not None and not _header_safe(raw):
+            raw = draw(SAFE)
+    default = draw(st.sampled_from([inspect.Parameter.empty, None, "fallback"]))
+    name = f"p{index}" if source != "header" else f"x_p{index}"
+    wire = name.replace("_", "-") if source == "header" else name
+    return {"name": name, "wire": wire, "source": source, "annotation": annotation, "many": many, "raw": raw, "default": default}
+
+
+def _header_safe(value: str) -> bool:
+    return value != "" and all(c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:+" for c in value)
+
+
+def _handler(params: list[dict[str, Any]]) -> Any:
+    def handler(**kwargs: Any) -> Any:
+        return kwargs
+
+    marker = {"query": Query, "header": Header, "cookie": Cookie}
+    handler.__signature__ = inspect.Signature([  # type: ignore[attr-defined]
+        inspect.Parameter(p["name"], inspect.Parameter.KEYWORD_ONLY, default=p["default"]) for p in params
+    ])
+    handler.__annotations__ = {p["name"]: _marked(p["annotation"], marker[p["source"]]()) for p in params}
+    return handler
+
+
+def _marked(annotation: Any, source: Any) -> Any:
+    return Annotated[annotation, source]
+
+
+def _request(params: list[dict[str, Any]]) -> Request:
+    query: list[tuple[str, str]] = []
+    headers: list[tuple[str, str]] = []
+    cookies: list[str] = []
+    for p in params:
+        raw = p["raw"]
+        if raw is None:
+            continue
+        values = raw if p["many"] else [raw]
+        if p["source"] == "query":
+            query += [(p["wire"], v) for v in values]
+        elif p["source"] == "header":
+            headers += [(p["wire"], v) for v in values]
+        else:
+            cookies.append(f"{p['wire']}={raw}")
+    if cookies:
+        headers.append(("cookie", "; ".join(cookies)))
+    return Request.build("GET", "/", headers=headers, query=urlencode(query))
+
+
+def _expected(p: dict[str, Any]) -> tuple[bool, Any]:
+    """(ok, value) as msgspec converts the raw value; a missing one falls back to the default."""
+    raw = p["raw"]
+    if raw is None or raw == []:  # a list with no values sent is absent
+        return (p["default"] is not inspect.Parameter.empty, p["default"])
+    if p["annotation"] is str or p["annotation"] == list[str]:
+        return True, raw
+    try:
+        return True, msgspec.convert(raw, p["annotation"], strict=False)
+    except msgspec.ValidationError:
+        return False, None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(1, 6).flatmap(lambda n: st.tuples(*[parameter(i) for i in range(n)])))
+def test_the_handler_gets_what_msgspec_converts_or_a_422_naming_the_failing_params(drawn: tuple[dict[str, Any], ...]) -> None:
+    params = list(drawn)
+    handler = adapt(_handler(params))
+    expected = {p["name"]: _expected(p) for p in params}
+    failing = {(p["source"], p["wire"]) for p in params if not expected[p["name"]][0]}
+
+    async def run() -> Any:
+        return await handler(_request(params))
+
+    try:
+        resp = anyio.run(run)
+    except HTTPError as exc:
+        assert exc.status == 422
+        assert {(e["loc"][0], e["loc"][1]) for e in exc.detail} == failing
+        return
+    assert not failing
+    got = msgspec.json.decode(resp.body)
+    want = msgspec.json.decode(msgspec.json.encode({name: value for name, (_, value) in expected.items()}))
+    assert got == want
