@@ -20,6 +20,9 @@ from benchmarks.apps.common import (
     ITEM_BYTES,
     MESSAGE,
     PLAINTEXT,
+    SEARCH_QUERY,
+    SEARCH_RESULT,
+    SEARCH_TOKEN,
     STREAM_CHUNK,
     STREAM_CHUNKS,
 )
@@ -112,6 +115,15 @@ SCENARIOS: tuple[Scenario, ...] = (
             expect={"id": USER_ID},
         )
         for n in (10, 100, 1000)
+    ),
+    Scenario(
+        "S12",
+        "GET /search typed: 3 query params, x-token via a provider, a Struct back",
+        "GET",
+        "/search",
+        query=SEARCH_QUERY,
+        headers=((b"x-token", SEARCH_TOKEN),),
+        expect=SEARCH_RESULT,
     ),
 )
 # Not a benchmark, only checked: an unknown path is a 404 everywhere.

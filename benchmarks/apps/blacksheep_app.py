@@ -75,6 +75,8 @@ def _app() -> Application:
     return Application(router=Router(), show_error_details=False)
 
 
+MISSING: dict[str, str] = {"S12": "not implemented: S12 compares the typed surfaces (raw ASGI, lette_fp, FastAPI, Litestar)"}
+
 def make_app(decoys: int = 50) -> Application:
     app = _app()
     add_get = app.router.add_get

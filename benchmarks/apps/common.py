@@ -110,3 +110,18 @@ class ItemDataclass:
     ratings: list[int]
     related_ids: list[int]
     features: list[str]
+
+
+# S12 "typed": GET /search?q=abc&limit=5&tags=a&tags=b with an x-token header; one provider
+# (dependency) resolves the user from the token; the answer is a typed value (Struct / model).
+SEARCH_QUERY = b"q=abc&limit=5&tags=a&tags=b"
+SEARCH_TOKEN = b"t0k3n"
+USERS_BY_TOKEN = {"t0k3n": "ann"}
+SEARCH_RESULT: dict[str, object] = {"q": "abc", "limit": 5, "tags": ["a", "b"], "user": "ann"}
+
+
+class SearchResult(msgspec.Struct):
+    q: str
+    limit: int
+    tags: list[str]
+    user: str

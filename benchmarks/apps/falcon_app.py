@@ -82,6 +82,8 @@ class PassThrough:
         pass
 
 
+MISSING: dict[str, str] = {"S12": "not implemented: S12 compares the typed surfaces (raw ASGI, lette_fp, FastAPI, Litestar)"}
+
 def make_app(decoys: int = 50) -> falcon.asgi.App:
     app = falcon.asgi.App()
     app.add_route("/plaintext", Plaintext())

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import FastAPI, Header
+from fastapi import Depends, FastAPI, Header, HTTPException, Query
 from fastapi.responses import PlainTextResponse, StreamingResponse
 from pydantic import BaseModel
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -21,6 +21,7 @@ from benchmarks.apps.common import (
     PLAINTEXT,
     STREAM_CHUNK,
     STREAM_CHUNKS,
+    USERS_BY_TOKEN,
     decoy_routes,
 )
 
@@ -81,6 +82,29 @@ async def echo(q: str | None = None, x_token: Annotated[str | None, Header()] = 
     return Echo(q=q, token=x_token)
 
 
+class SearchOut(BaseModel):
+    q: str
+    limit: int
+    tags: list[str]
+    user: str
+
+
+async def current_user(x_token: Annotated[str, Header()]) -> str:
+    user = USERS_BY_TOKEN.get(x_token)
+    if user is None:
+        raise HTTPException(401, "unknown token")
+    return user
+
+
+async def search(
+    q: str,
+    user: Annotated[str, Depends(current_user)],
+    limit: int = 10,
+    tags: Annotated[list[str], Query()] = [],  # noqa: B006
+) -> SearchOut:
+    return SearchOut(q=q, limit=limit, tags=tags, user=user)
+
+
 async def create_item(item: Item) -> Item:
     return item
 
@@ -115,6 +139,7 @@ def make_app(decoys: int = 50) -> FastAPI:
     app.get("/plaintext")(plaintext)
     app.get("/json")(hello_json)
     app.get("/echo")(echo)
+    app.get("/search", response_model=SearchOut)(search)
     app.post("/items")(create_item)
     app.get("/stream")(streamed)
     for kind, i in decoy_routes(decoys):

@@ -73,6 +73,8 @@ class PassThrough:
         await self.app(scope, receive, send)
 
 
+MISSING: dict[str, str] = {"S12": "not implemented: S12 compares the typed surfaces (raw ASGI, lette_fp, FastAPI, Litestar)"}
+
 def make_app(decoys: int = 50) -> Starlette:
     routes: list[Any] = [
         Route("/plaintext", plaintext),

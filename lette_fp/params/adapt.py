@@ -23,7 +23,7 @@ from typing import Any
 from lette_fp.http.request import Request
 from lette_fp.http.response import Response
 from lette_fp.params.cleanup import Entry, unwind
-from lette_fp.params.graph import Context, GraphBuilder, Node, Plan
+from lette_fp.params.graph import REQUEST, Context, GraphBuilder, Node, Plan
 from lette_fp.params.markers import Depends
 from lette_fp.params.registry import HandlerSignatureError, default_resolvers
 from lette_fp.params.returns import responder, response_model
@@ -56,6 +56,8 @@ def adapt(fn: Any, *, path_params: frozenset[str] = frozenset(), options: Mappin
         if fn_is_async and returns_response(fn) and plan.steps and "status" not in options:
             return fn  # type: ignore[no-any-return]
         return _plain(fn, bool(plan.steps), fn_is_async, run_sync if blocking else None, respond)
+    if not guards and plan.simple and not plan.keywords:
+        return _direct(fn, plan, sources, fn_is_async, run_sync if blocking else None, respond)
     return _planned(fn, plan, sources, guards, fn_is_async, run_sync if blocking else None, respond)
 
 
@@ -89,6 +91,27 @@ def _plain(fn: Any, takes_request: bool, fn_is_async: bool, run_sync: Any, respo
         return result if type(result) is Response else await respond(result)
 
     return mark_handler(call_sync, fn)
+
+
+def _direct(fn: Any, plan: Plan, sources: Any, fn_is_async: bool, run_sync: Any, respond: Any) -> Handler:
+    """A handler whose parameters are only the request and path/query/header/cookie values:
+    no providers, nothing to clean up; the arguments are the values in signature order."""
+    order = tuple(-1 if kind == REQUEST else index for kind, index in plan.steps)
+    values_in_order = order == tuple(range(len(order)))
+    read = sources if sources else (lambda req: [])
+
+    async def handler(req: Request) -> Response:
+        values = read(req)
+        args = values if values_in_order else [req if i < 0 else values[i] for i in order]
+        if fn_is_async:
+            result = await fn(*args)
+        elif run_sync is not None:
+            result = await run_sync(functools.partial(fn, *args))
+        else:
+            result = fn(*args)
+        return result if type(result) is Response else await respond(result)
+
+    return mark_handler(handler, fn)
 
 
 def _planned(

@@ -17,7 +17,8 @@ from lette_fp.params.signature import Slot, describe, slots_of
 from lette_fp.params.sources import Field, SourcePlan
 from lette_fp.pipeline import is_async_callable
 
-_REQUEST, _VALUE, _STATE, _EXTRACT, _DEPENDS = range(5)
+REQUEST, VALUE, STATE, EXTRACT, DEPENDS = range(5)
+"""The kinds of step in a Plan: the request, a source value, a State key, a resolver's extractor, a provider."""
 _UNSET: Any = object()
 
 
@@ -42,21 +43,21 @@ class Plan:
     def __init__(self, steps: Sequence[tuple[int, Any]], keywords: Sequence[str]) -> None:
         self.steps = tuple(steps)
         self.keywords = tuple(keywords)
-        self.simple = all(kind in (_REQUEST, _VALUE) for kind, _ in self.steps)
-        self.late_request = () if self.simple else tuple(i for i, (kind, _) in enumerate(self.steps) if kind == _REQUEST)
+        self.simple = all(kind in (REQUEST, VALUE) for kind, _ in self.steps)
+        self.late_request = () if self.simple else tuple(i for i, (kind, _) in enumerate(self.steps) if kind == REQUEST)
         """Where the request goes when a body extractor may replace it (the read request, then)."""
 
     async def arguments(self, ctx: Context) -> tuple[list[Any], dict[str, Any]]:
         """Return the positional and keyword arguments for this request."""
         args: list[Any] = []
         for kind, data in self.steps:
-            if kind == _VALUE:
+            if kind == VALUE:
                 args.append(ctx.values[data])
-            elif kind == _REQUEST:
+            elif kind == REQUEST:
                 args.append(ctx.req)
-            elif kind == _DEPENDS:
+            elif kind == DEPENDS:
                 args.append(await data.get(ctx))
-            elif kind == _STATE:
+            elif kind == STATE:
                 args.append(_state(ctx.req, *data))
             else:
                 ctx.req, value = await data(ctx.req)
@@ -171,19 +172,19 @@ class GraphBuilder:
 
     def _step(self, slot: Slot, chain: str, active: tuple[Any, ...], scope: str) -> tuple[int, Any]:
         if slot.kind == "request":
-            return (_REQUEST, None)
+            return (REQUEST, None)
         if slot.kind == "field":
             assert slot.field is not None
             self.fields.append(slot.field)
-            return (_VALUE, len(self.fields) - 1)
+            return (VALUE, len(self.fields) - 1)
         if slot.kind == "state":
             if self.require_state is not None:
                 self.require_state(chain, slot.key)
-            return (_STATE, (slot.key, chain))
+            return (STATE, (slot.key, chain))
         if slot.kind == "extract":
-            return (_EXTRACT, slot.extractor)
+            return (EXTRACT, slot.extractor)
         assert slot.depends is not None
-        return (_DEPENDS, self.node(slot.depends, f"{chain}: parameter {slot.name!r}", active, scope))
+        return (DEPENDS, self.node(slot.depends, f"{chain}: parameter {slot.name!r}", active, scope))
 
     def node(self, dep: Depends, chain: str, active: tuple[Any, ...] = (), scope: str = "handler") -> Node:
         """Return the node for `dep` (shared by every cached use of the same provider)."""

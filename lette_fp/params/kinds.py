@@ -63,8 +63,23 @@ def is_scalar_sequence(annotation: Any) -> bool:
 
 def needs_conversion(annotation: Any, many: bool) -> bool:
     """Return whether a raw string (or list of strings, when `many`) must go through
-    `msgspec.convert` to become `annotation`: False only for plain `str` and `list[str]`."""
-    return annotation is not (list[str] if many else str) and not (many and annotation == list[str])
+    `msgspec.convert` to become `annotation`: False for a str (Optional or not) without
+    constraints, and a list of those."""
+    info = _info(annotation)
+    if info is None:
+        return True
+    members = _members(info)
+    if many:
+        if len(members) != 1 or not isinstance(members[0], mi.ListType):
+            return True
+        if members[0].min_length is not None or members[0].max_length is not None:
+            return True
+        members = _members(members[0].item_type)
+    return not all(_plain_str(t) for t in members)
+
+
+def _plain_str(info: mi.Type) -> bool:
+    return isinstance(info, mi.StrType) and info.min_length is None and info.max_length is None and info.pattern is None
 
 
 def is_struct_type(annotation: Any) -> bool:

@@ -61,8 +61,26 @@ def responder(name: str, return_type: Any, status: int | None) -> Respond:
             ) from exc
 
     async def respond(value: Any) -> Response:
-        if type(value) is Response:
+        kind = type(value)
+        if kind is Response:
             return value
-        return await interpret(value, plain)
+        plain_type = _PLAIN_TYPES.get(kind)
+        if plain_type is None:
+            plain_type = _PLAIN_TYPES[kind] = _is_plain_type(kind)
+        return plain(value) if plain_type else await interpret(value, plain)
 
     return respond
+
+
+_PLAIN_TYPES: dict[type, bool] = {}
+"""Whether values of a type are plain (encoded as JSON at once) rather than a Response, an
+awaitable or a `returns` container for `interpret` to unwrap; learnt once per type."""
+
+
+def _is_plain_type(kind: type) -> bool:
+    from returns.io import IO, IOResult
+    from returns.result import Result
+
+    if issubclass(kind, Response | IO | IOResult | Result) or hasattr(kind, "__await__"):
+        return False
+    return not any(getattr(base, "__module__", "").startswith("returns.") for base in kind.__mro__)
