@@ -63,7 +63,7 @@ def responder(name: str, return_type: Any, status: int | None) -> Respond:
     async def respond(value: Any) -> Response:
         kind = type(value)
         if kind is Response:
-            return value
+            return value  # type: ignore[no-any-return]
         plain_type = _PLAIN_TYPES.get(kind)
         if plain_type is None:
             plain_type = _PLAIN_TYPES[kind] = _is_plain_type(kind)
