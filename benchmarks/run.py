@@ -285,6 +285,7 @@ is shown as FAILED with the reason and is not measured.
 | S6 | `GET /mw/json` | S2 behind three pass-through middleware |
 | S7 | `GET /stream` | 100 × 1 KB chunks from an async generator |
 | S8/n | S3 with n = 10, 100, 1,000 decoys | a separate app instance per n |
+| S12 | `GET /search?q=abc&limit=5&tags=a&tags=b` with `x-token: t0k3n` | typed query params (str, int, a repeated list), the user resolved from the header by one provider (dependency), `{"q": "abc", "limit": 5, "tags": ["a", "b"], "user": "ann"}` as a typed value |
 
 The decoys are `/d<i>/items` (static) and `/d<i>/items/{id:int}` (parameterised),
 alternating, declared before `/users/{id:int}` and after the other scenario routes, so
@@ -304,6 +305,12 @@ Typed values and middleware, per framework:
   middleware is app-wide in FastAPI, so S6 runs on a separate app with three pure ASGI
   middleware added by `app.add_middleware`.
 - Litestar: msgspec Struct; three `ASGIMiddleware` on the /mw/json handler.
+- S12 (typed): raw ASGI parses the query with `parse_qs` and looks the token up inline;
+  lette_fp declares `q: str`, `limit: int = 10`, `tags: list[str] = []` and
+  `user: Annotated[str, Depends(current_user)]` (the provider reads
+  `Annotated[str, Header()]`) and returns a Struct; FastAPI uses `Annotated`, `Depends`
+  and `response_model`; Litestar `Provide` and typed params, returning a Struct. Starlette,
+  BlackSheep and Falcon do not implement it (shown as FAILED).
 - BlackSheep: `FromJSON[dataclass]`, answered with `json(item)` (BlackSheep's encoder
   turns dataclasses into dicts with `dataclasses.asdict`); S6 on a separate app with
   three app-wide `async def (request, handler)` middleware.

@@ -202,3 +202,15 @@ def test_the_resolvers_are_registered_by_importing_any_part_of_lette_fp() -> Non
         [sys.executable, "-c", code], env={**os.environ, "PYTHONPATH": str(root)}, capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_an_upload_file_parameter_gets_the_form_file_of_its_name() -> None:
+    async def upload(avatar: UploadFile) -> dict[str, object]:
+        return {"name": avatar.filename, "size": len(await avatar.read())}
+
+    api = TestClient(App(routes=[post("/up", upload)]))
+    resp = api.post("/up", files={"avatar": ("me.png", b"12345", "image/png")})
+    assert resp.json() == {"name": "me.png", "size": 5}
+    missing = api.post("/up", files={"other": ("x", b"1")})
+    assert missing.status_code == 422
+    assert missing.json()["detail"][0]["loc"] == ["body", "avatar"]

@@ -381,3 +381,13 @@ async def test_async_and_sync_generators_and_plain_providers_work_on_both_backen
 
     async with AsyncTestClient(App([post("/", handler)])) as client:
         assert (await client.post("/")).json() == 10
+
+
+def test_without_a_lifespan_run_a_missing_state_key_is_a_500_naming_it() -> None:
+    def uses(engine: Annotated[str, State("engine")]) -> str:
+        return engine
+
+    app = App([get("/", uses)])
+    assert TestClient(app, raise_server_exceptions=False).get("/").status_code == 500
+    with pytest.raises(RuntimeError, match=r"uses needs State\('engine'\)"):
+        TestClient(app).get("/")

@@ -192,3 +192,15 @@ def test_a_query_param_that_is_not_a_scalar_fails_at_build(annotation: object) -
 
     with pytest.raises(HandlerSignatureError, match="odd: parameter 'x'"):
         App([get("/", odd)])
+
+
+def test_the_request_by_annotation_at_any_position_and_no_request_at_all() -> None:
+    def late(q: str, request: Request) -> list[str]:
+        return [q, request.path]
+
+    def none_at_all(q: str) -> str:
+        return q
+
+    api = TestClient(App([get("/late", late), get("/none", none_at_all)]))
+    assert api.get("/late?q=x").json() == ["x", "/late"]
+    assert api.get("/none?q=y").json() == "y"
