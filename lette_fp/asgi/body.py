@@ -10,10 +10,10 @@ import anyio
 import anyio.lowlevel
 import msgspec
 
+from lette_fp.asgi.types import Receive
 from lette_fp.http.entities import BodyParser
 from lette_fp.http.errors import ClientDisconnected, HTTPError
 
-Receive = Callable[[], Awaitable[dict[str, Any]]]
 T = TypeVar("T")
 
 logger = logging.getLogger("lette_fp.error")

@@ -28,7 +28,7 @@ from lette_fp.params.markers import Depends
 from lette_fp.params.registry import HandlerSignatureError, default_resolvers
 from lette_fp.params.returns import responder, response_model
 from lette_fp.params.signature import describe, type_hints
-from lette_fp.pipeline import Handler, is_async_callable, mark_handler, returns_response
+from lette_fp.pipeline import Handler, is_async_callable
 
 _EMPTY: Mapping[str, Any] = {}
 
@@ -53,12 +53,18 @@ def adapt(fn: Any, *, path_params: frozenset[str] = frozenset(), options: Mappin
     hints = type_hints(fn)
     respond = responder(name, response_model(hints.get("return")), options.get("status"))
     if not guards and plan.simple and not sources and len(plan.steps) <= 1 and not plan.keywords:
-        if fn_is_async and returns_response(fn) and plan.steps and "status" not in options:
-            return fn  # type: ignore[no-any-return]
         return _plain(fn, bool(plan.steps), fn_is_async, run_sync if blocking else None, respond)
     if not guards and plan.simple and not plan.keywords:
         return _direct(fn, plan, sources, fn_is_async, run_sync if blocking else None, respond)
     return _planned(fn, plan, sources, guards, fn_is_async, run_sync if blocking else None, respond)
+
+
+def _named(handler: Handler, fn: Any) -> Handler:
+    """Give `handler` the names of `fn`, the function it adapts (`__wrapped__` included)."""
+    try:
+        return functools.wraps(fn)(handler)
+    except (AttributeError, TypeError):
+        return handler
 
 
 def _depends(guard: Any, name: str) -> Depends:
@@ -77,20 +83,20 @@ def _plain(fn: Any, takes_request: bool, fn_is_async: bool, run_sync: Any, respo
             result = await (fn(req) if takes_request else fn())
             return result if type(result) is Response else await respond(result)
 
-        return mark_handler(call_async, fn)
+        return _named(call_async, fn)
     if run_sync is not None:
 
         async def call_blocking(req: Request) -> Response:
             result = await run_sync(functools.partial(fn, req) if takes_request else fn)
             return result if type(result) is Response else await respond(result)
 
-        return mark_handler(call_blocking, fn)
+        return _named(call_blocking, fn)
 
     async def call_sync(req: Request) -> Response:
         result = fn(req) if takes_request else fn()
         return result if type(result) is Response else await respond(result)
 
-    return mark_handler(call_sync, fn)
+    return _named(call_sync, fn)
 
 
 def _direct(fn: Any, plan: Plan, sources: Any, fn_is_async: bool, run_sync: Any, respond: Any) -> Handler:
@@ -111,7 +117,7 @@ def _direct(fn: Any, plan: Plan, sources: Any, fn_is_async: bool, run_sync: Any,
             result = fn(*args)
         return result if type(result) is Response else await respond(result)
 
-    return mark_handler(handler, fn)
+    return _named(handler, fn)
 
 
 def _planned(
@@ -152,7 +158,7 @@ def _planned(
                 await _finish(stack, None)
         return resp
 
-    return mark_handler(handler, fn)
+    return _named(handler, fn)
 
 
 async def _finish(stack: list[Entry], exc: BaseException | None) -> None:

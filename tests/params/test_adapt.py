@@ -46,13 +46,6 @@ async def test_every_kind_of_endpoint_becomes_an_async_handler() -> None:
         assert resp.body == body, fn
 
 
-def test_an_async_handler_annotated_response_taking_the_request_is_used_as_it_is() -> None:
-    async def fast(req: Request) -> Response:
-        return text("ok")
-
-    assert adapt(fast) is fast
-
-
 def test_a_sync_handler_runs_on_the_loop_by_default() -> None:
     async def loop_thread() -> str:
         return threading.current_thread().name
