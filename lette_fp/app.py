@@ -23,7 +23,7 @@ import msgspec
 from lette_fp.asgi.app import make_asgi
 from lette_fp.asgi.compiled import Compiled, LifespanContext
 from lette_fp.asgi.threads import ThreadRunner
-from lette_fp.asgi.types import ASGIApp, Receive, Scope, Send
+from lette_fp.asgi.types import ASGIApp
 from lette_fp.exception_handlers import ExceptionHandler, ExceptionHandlers, http_error_response
 from lette_fp.http.entities import Delegate
 from lette_fp.http.errors import HTTPError
@@ -67,7 +67,14 @@ class App:
     guards (`Depends(...)`) for every route; `thread_limit` bounds the worker threads of
     `blocking=True` handlers and providers; `resolvers` add parameter sources; `overrides`
     replace providers (see `with_overrides`).
+
+    `app(scope, receive, send)` is the ASGI entry point (HTTP, WebSocket and lifespan scopes):
+    `__call__` is a slot holding the ASGI callable compiled for this App, so the server calls
+    it with no frame in between.
     """
+
+    __slots__ = ("__call__", "__dict__")
+    __call__: ASGIApp
 
     def __init__(
         self,
@@ -118,11 +125,8 @@ class App:
             server_error=errors.server_error,
             debug=debug,
         )
-        self._asgi = wrap_asgi(make_asgi(self.compiled), asgi_middleware)
+        self.__call__ = wrap_asgi(make_asgi(self.compiled), asgi_middleware)
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """The ASGI entry point (HTTP, WebSocket and lifespan scopes), through `asgi_middleware`."""
-        await self._asgi(scope, receive, send)
 
     def url_path_for(self, name: str, /, **params: Any) -> str:
         """Return the path of the named route with `params` filled in (raises NoMatchFound)."""

@@ -1,38 +1,34 @@
-"""Serving one HTTP request: build the Request, run the compiled handler, send the Response."""
+"""Serving HTTP: build the Request, run the compiled handler, send the Response."""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any
 
 from lette_fp.asgi.body import Incoming
-from lette_fp.asgi.compiled import Compiled
+from lette_fp.asgi.compiled import Compiled, LifespanState
 from lette_fp.asgi.senders import SENDERS, run_background, send_response, sender_for
-from lette_fp.asgi.types import Receive, Scope, Send
+from lette_fp.asgi.types import ASGIApp, Receive, Scope, Send
 from lette_fp.http.errors import ClientDisconnected
-from lette_fp.http.request import EMPTY_MAPPING, Request
+from lette_fp.http.request import EMPTY_MAPPING, Request, UrlTable
 
 
-def request_state(compiled: Compiled, scope: Scope) -> Mapping[str, Any]:
-    """Return the read-only `req.state`: what the app's lifespan yielded, else the server's scope
-    state (a lette_fp app mounted in another app shares its state)."""
-    state = compiled.state.value
-    if state is not None:
-        return state
-    scope_state = scope.get("state")
-    return MappingProxyType(dict(scope_state)) if scope_state else EMPTY_MAPPING
+def request_from_scope(
+    scope: Scope, method: str, body: bytes | Incoming, scheme: str, state: LifespanState, urls: UrlTable
+) -> Request:
+    """Return the Request for an http or websocket `scope` (`scheme` when the scope names none).
 
-
-def request_from_scope(compiled: Compiled, scope: Scope, method: str, body: bytes | Incoming, scheme: str) -> Request:
-    """Return the Request for an http or websocket `scope` (`scheme` when the scope names none)."""
-    state = request_state(compiled, scope)
+    `req.state` is read-only: what the app's lifespan yielded, else the server's scope state (a
+    lette_fp app mounted in another app shares its state)."""
+    values = state.value
+    if values is None:
+        scope_state = scope.get("state")
+        values = MappingProxyType(dict(scope_state)) if scope_state else EMPTY_MAPPING
     try:
         return Request(
             method, scope["path"], scope["root_path"], scope["query_string"], scope["headers"],
             scope["client"], scope["server"], scope["scheme"], scope["http_version"],
-            EMPTY_MAPPING, state, EMPTY_MAPPING, body, compiled.urls, scope,  # type: ignore[arg-type]
+            EMPTY_MAPPING, values, EMPTY_MAPPING, body, urls, scope,  # type: ignore[arg-type]
         )
     except KeyError:
         return Request(
@@ -46,39 +42,52 @@ def request_from_scope(compiled: Compiled, scope: Scope, method: str, body: byte
             scope.get("scheme", scheme),
             scope.get("http_version", "1.1"),
             EMPTY_MAPPING,
-            state,
+            values,
             EMPTY_MAPPING,
             body,
-            compiled.urls,
+            urls,
             scope,  # type: ignore[arg-type]
         )
 
 
-async def serve_http(compiled: Compiled, scope: Scope, receive: Receive, send: Send) -> None:
-    """Serve one `http` scope: the Request goes through `compiled.handler` and the Response is sent
-    by its entity's sender. An exception nothing mapped: the 500 is sent whole, then the
-    exception is raised on, for the server (and outer ASGI middleware) to see."""
-    method = scope["method"]
-    body = Incoming(receive, scope["headers"], compiled.max_body_size)
-    req = request_from_scope(compiled, scope, method, body, "http")
-    gone: ClientDisconnected | None = None
-    try:
-        resp = await compiled.handler(req)
-    except ClientDisconnected as exc:
-        gone = exc
-        return
-    except Exception as exc:
-        await send_response(await compiled.server_error(req, exc), scope, body, send)
-        raise
-    else:
-        sender = SENDERS.get(type(resp.body)) or sender_for(resp)
-        await sender(resp, scope, body, send)
-        if resp.background:
-            await run_background(resp)
-    finally:
-        shared = body.shared_state
-        if shared is not None:
-            if shared.cleanups is not None:
-                body.release()
-            if shared.deferred is not None:
-                await body.run_deferred(gone or sys.exc_info()[1])
+def make_http(compiled: Compiled, other: ASGIApp) -> ASGIApp:
+    """Return the ASGI callable serving `compiled`'s `http` scopes, and `other` for the rest.
+
+    Per request: the Request goes through `compiled.handler` and the Response is sent by its
+    entity's sender. An exception nothing mapped: the 500 is sent whole, then the exception is
+    raised on, for the server (and outer ASGI middleware) to see."""
+    handler = compiled.handler
+    limit = compiled.max_body_size
+    state = compiled.state
+    urls = compiled.urls
+    server_error = compiled.server_error
+    senders = SENDERS
+
+    async def serve(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await other(scope, receive, send)
+            return
+        body = Incoming(receive, scope["headers"], limit)
+        req = request_from_scope(scope, scope["method"], body, "http", state, urls)
+        gone: ClientDisconnected | None = None
+        try:
+            resp = await handler(req)
+        except ClientDisconnected as exc:
+            gone = exc
+            return
+        except Exception as exc:
+            await send_response(await server_error(req, exc), scope, body, send)
+            raise
+        else:
+            await (senders.get(type(resp.body)) or sender_for(resp))(resp, scope, body, send)
+            if resp.background:
+                await run_background(resp)
+        finally:
+            shared = body.shared_state
+            if shared is not None:
+                if shared.cleanups is not None:
+                    body.release()
+                if shared.deferred is not None:
+                    await body.run_deferred(gone or sys.exc_info()[1])
+
+    return serve

@@ -46,29 +46,22 @@ def content_length(size: int) -> tuple[bytes, bytes]:
     return length
 
 
-def bytes_messages(resp: Response, body: bytes, method: str) -> tuple[Message, Message]:
-    """Return the `http.response.start` and `http.response.body` messages of `resp`, whose body
-    is `body` bytes: Content-Length added where a body is allowed, no body bytes for `HEAD`."""
+async def send_bytes(resp: Response, scope: Scope, receive: Receive, send: Send) -> None:
+    """Send a `bytes` body (a `bytearray` or `memoryview` one as bytes) with its Content-Length
+    where a body is allowed; no body bytes for `HEAD`."""
+    body = resp.body
+    if type(body) is not bytes:
+        body = bytes(cast(bytearray, body))
     status = resp.status
     if status >= 200 and status not in _NO_BODY_STATUS:
         size = len(body)
         headers = [*resp.headers, CONTENT_LENGTHS.get(size) or content_length(size)]
-        if method == "HEAD":
+        if scope["method"] == "HEAD":
             body = b""
     else:
         headers, body = list(resp.headers), b""
-    return (
-        {"type": "http.response.start", "status": status, "headers": headers},
-        {"type": "http.response.body", "body": body},
-    )
-
-
-async def send_bytes(resp: Response, scope: Scope, receive: Receive, send: Send) -> None:
-    """Send a `bytes` body (a `bytearray` or `memoryview` one as bytes) with its Content-Length."""
-    body = resp.body
-    start, end = bytes_messages(resp, body if type(body) is bytes else bytes(cast(bytearray, body)), scope["method"])
-    await send(start)
-    await send(end)
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 async def send_delegate(resp: Response, scope: Scope, receive: Receive, send: Send) -> None:

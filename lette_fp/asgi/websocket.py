@@ -42,7 +42,7 @@ def make_websocket(compiled: Compiled) -> Callable[[Scope, Receive, Send], Await
         connect = await receive()
         if connect["type"] != "websocket.connect":
             return
-        req = request_from_scope(compiled, scope, "WEBSOCKET", b"", "ws")
+        req = request_from_scope(scope, "WEBSOCKET", b"", "ws", compiled.state, compiled.urls)
         try:
             resp = await handler(req)
             body = resp.body
