@@ -22,22 +22,26 @@ from typing import Any
 
 from lette_fp.http.request import Request
 from lette_fp.http.response import Response
+from lette_fp.params.body import resolve_form, resolve_json_body
 from lette_fp.params.cleanup import Entry, unwind
 from lette_fp.params.graph import REQUEST, Context, GraphBuilder, Node, Plan
 from lette_fp.params.markers import Depends
-from lette_fp.params.registry import HandlerSignatureError, default_resolvers
+from lette_fp.params.registry import HandlerSignatureError, Resolver
 from lette_fp.params.returns import responder, response_model
 from lette_fp.params.signature import describe, type_hints
 from lette_fp.pipeline import Handler, is_async_callable
 
 _EMPTY: Mapping[str, Any] = {}
 
+DEFAULT_RESOLVERS: tuple[Resolver, ...] = (resolve_form, resolve_json_body)
+"""lette_fp's own resolvers, after an App's: `FormData`/`UploadFile` forms, then JSON bodies."""
+
 
 def adapt(fn: Any, *, path_params: frozenset[str] = frozenset(), options: Mapping[str, Any] = _EMPTY) -> Handler:
     """Return `fn` as `async (Request) -> Response`, its parameters and providers resolved once,
     now. Raises HandlerSignatureError for a parameter nothing can supply or a dependency cycle."""
     name = describe(fn)
-    resolvers = (*options.get("resolvers", ()), *default_resolvers())
+    resolvers = (*options.get("resolvers", ()), *DEFAULT_RESOLVERS)
     run_sync = options.get("run_sync")
     builder = GraphBuilder(path_params, resolvers, options.get("overrides") or _EMPTY, run_sync, options.get("require_state"))
     guards = tuple(

@@ -3,7 +3,7 @@
 A parameter annotated with a type msgspec decodes from a JSON object or array (a Struct,
 dataclass, attrs class, TypedDict, NamedTuple, `list[...]`, `dict[...]`, ... or an Optional of
 one) receives the JSON body decoded into it; a parameter annotated `FormData` receives the parsed
-form. Both are in every App's resolvers (`lette_fp.params.registry.default_resolvers`).
+form. Both are in every App's resolvers (`lette_fp.params.adapt.DEFAULT_RESOLVERS`).
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
-"""The resolvers an App consults for parameters no built-in source takes (typed JSON bodies and
-forms by default), and the build-time error for a parameter nothing can supply."""
+"""The shape of the resolvers an App consults for parameters no built-in source takes (lette_fp's
+own, for typed JSON bodies and forms, are in params/body.py), and the build-time error for a
+parameter nothing can supply."""
 
 from __future__ import annotations
 
@@ -21,9 +22,3 @@ class HandlerSignatureError(TypeError):
     """A handler or provider declares a parameter that can't be resolved (or a dependency cycle);
     raised when the App is built, naming the chain handler → provider → parameter."""
 
-
-def default_resolvers() -> tuple[Resolver, ...]:
-    """Return lette_fp's own resolvers: `FormData`/`UploadFile` forms, then JSON bodies."""
-    from lette_fp.params.body import resolve_form, resolve_json_body
-
-    return (resolve_form, resolve_json_body)
