@@ -24,7 +24,17 @@ from lette_fp.http.request import Request
 from lette_fp.http.response import Response
 from lette_fp.params.body import resolve_form, resolve_json_body
 from lette_fp.params.cleanup import Entry, unwind
-from lette_fp.params.graph import REQUEST, Context, GraphBuilder, Node, Plan
+from lette_fp.params.graph import (
+    DEPENDS,
+    EXTRACT,
+    REQUEST,
+    VALUE,
+    Context,
+    GraphBuilder,
+    Node,
+    Plan,
+    state_value,
+)
 from lette_fp.params.markers import Depends
 from lette_fp.params.registry import HandlerSignatureError, Resolver
 from lette_fp.params.returns import responder, response_model
@@ -60,6 +70,8 @@ def adapt(fn: Any, *, path_params: frozenset[str] = frozenset(), options: Mappin
         return _plain(fn, bool(plan.steps), fn_is_async, run_sync if blocking else None, respond)
     if not guards and plan.simple and not plan.keywords:
         return _direct(fn, plan, sources, fn_is_async, run_sync if blocking else None, respond)
+    if not guards and all(kind != DEPENDS for kind, _ in plan.steps):
+        return _extracting(fn, plan, sources, fn_is_async, run_sync if blocking else None, respond)
     return _planned(fn, plan, sources, guards, fn_is_async, run_sync if blocking else None, respond)
 
 
@@ -119,6 +131,45 @@ def _direct(fn: Any, plan: Plan, sources: Any, fn_is_async: bool, run_sync: Any,
             result = await run_sync(functools.partial(fn, *args))
         else:
             result = fn(*args)
+        return result if type(result) is Response else await respond(result)
+
+    return _named(handler, fn)
+
+
+def _extracting(fn: Any, plan: Plan, sources: Any, fn_is_async: bool, run_sync: Any, respond: Any) -> Handler:
+    """A handler without providers: the request, source values, State and body extractors
+    (which may replace the request with its read copy: the handler gets that one)."""
+    steps = plan.steps
+    keywords = plan.keywords
+    split = len(steps) - len(keywords)
+    read = sources if sources else None
+
+    async def handler(req: Request) -> Response:
+        values = read(req) if read is not None else ()
+        args: list[Any] = []
+        request_at: list[int] = []
+        for kind, data in steps:
+            if kind == VALUE:
+                args.append(values[data])
+            elif kind == EXTRACT:
+                req, value = await data(req)
+                args.append(value)
+            elif kind == REQUEST:
+                request_at.append(len(args))
+                args.append(None)
+            else:
+                args.append(state_value(req, *data))
+        for index in request_at:
+            args[index] = req
+        kwargs = dict(zip(keywords, args[split:], strict=True)) if keywords else {}
+        if keywords:
+            del args[split:]
+        if fn_is_async:
+            result = await fn(*args, **kwargs)
+        elif run_sync is not None:
+            result = await run_sync(functools.partial(fn, *args, **kwargs))
+        else:
+            result = fn(*args, **kwargs)
         return result if type(result) is Response else await respond(result)
 
     return _named(handler, fn)

@@ -58,7 +58,7 @@ class Plan:
             elif kind == DEPENDS:
                 args.append(await data.get(ctx))
             elif kind == STATE:
-                args.append(_state(ctx.req, *data))
+                args.append(state_value(ctx.req, *data))
             else:
                 ctx.req, value = await data(ctx.req)
                 args.append(value)
@@ -70,7 +70,8 @@ class Plan:
         return args[:split], dict(zip(self.keywords, args[split:], strict=True))
 
 
-def _state(req: Request, key: str, owner: str) -> Any:
+def state_value(req: Request, key: str, owner: str) -> Any:
+    """Return `req.state[key]` for `owner` (a RuntimeError naming both when it is absent)."""
     try:
         return req.state[key]
     except KeyError:
