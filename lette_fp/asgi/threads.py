@@ -1,13 +1,46 @@
-"""Running blocking handlers and providers in worker threads, through a bounded limiter."""
+"""Worker threads at the edge: sync iterables (each `next()` in a worker thread, never on the
+event loop), and blocking handlers and providers through a bounded limiter (`ThreadRunner`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Iterator
+from typing import Any, TypeVar, cast
 
 import anyio
 import anyio.lowlevel
 import anyio.to_thread
+
+T = TypeVar("T")
+
+_DONE = object()
+
+
+def _next(iterator: Iterator[T]) -> T | object:
+    return next(iterator, _DONE)
+
+
+async def iterate_in_thread(iterable: Iterable[T]) -> AsyncIterator[T]:
+    """Yield the items of a sync iterable, each `next()` run in a worker thread; on close (or
+    cancellation) the iterator's `close()` runs in a worker thread too, so its `finally` does."""
+    iterator = iter(iterable)
+    try:
+        while True:
+            item = await anyio.to_thread.run_sync(_next, iterator)
+            if item is _DONE:
+                return
+            yield item  # type: ignore[misc]
+    finally:
+        close = getattr(iterator, "close", None)
+        if close is not None:
+            with anyio.CancelScope(shield=True):
+                await anyio.to_thread.run_sync(close)
+
+
+def as_async_iterable(items: AsyncIterable[T] | Iterable[T]) -> AsyncIterable[T]:
+    """Return `items` when it is async iterable, else an async iterable running it off the loop."""
+    if hasattr(items, "__aiter__"):
+        return cast(AsyncIterable[T], items)
+    return iterate_in_thread(items)
 
 
 class ThreadRunner:

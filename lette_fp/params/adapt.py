@@ -39,7 +39,7 @@ from lette_fp.params.markers import Depends
 from lette_fp.params.registry import HandlerSignatureError, Resolver
 from lette_fp.params.returns import responder, response_model
 from lette_fp.params.signature import describe, type_hints
-from lette_fp.pipeline import Handler, is_async_callable
+from lette_fp.pipeline import ErrorAnswer, Handler, is_async_callable
 
 _EMPTY: Mapping[str, Any] = {}
 
@@ -47,9 +47,19 @@ DEFAULT_RESOLVERS: tuple[Resolver, ...] = (resolve_form, resolve_json_body)
 """lette_fp's own resolvers, after an App's: `FormData`/`UploadFile` forms, then JSON bodies."""
 
 
-def adapt(fn: Any, *, path_params: frozenset[str] = frozenset(), options: Mapping[str, Any] = _EMPTY) -> Handler:
+def adapt(
+    fn: Any,
+    *,
+    path_params: frozenset[str] = frozenset(),
+    options: Mapping[str, Any] = _EMPTY,
+    errors: ErrorAnswer | None = None,
+) -> Handler:
     """Return `fn` as `async (Request) -> Response`, its parameters and providers resolved once,
-    now. Raises HandlerSignatureError for a parameter nothing can supply or a dependency cycle."""
+    now. Raises HandlerSignatureError for a parameter nothing can supply or a dependency cycle.
+
+    With `errors`, what `fn` (or a provider, or a parameter's conversion) raises becomes its
+    Response right here, around the endpoint, after the generator providers have seen it (see
+    `lette_fp.pipeline.guard`); an exception `errors` does not map is raised on."""
     name = describe(fn)
     resolvers = (*options.get("resolvers", ()), *DEFAULT_RESOLVERS)
     run_sync = options.get("run_sync")
@@ -67,12 +77,12 @@ def adapt(fn: Any, *, path_params: frozenset[str] = frozenset(), options: Mappin
     hints = type_hints(fn)
     respond = responder(name, response_model(hints.get("return")), options.get("status"))
     if not guards and plan.simple and not sources and len(plan.steps) <= 1 and not plan.keywords:
-        return _plain(fn, bool(plan.steps), fn_is_async, run_sync if blocking else None, respond)
+        return _plain(fn, bool(plan.steps), fn_is_async, run_sync if blocking else None, respond, errors)
     if not guards and plan.simple and not plan.keywords:
-        return _direct(fn, plan, sources, fn_is_async, run_sync if blocking else None, respond)
+        return _direct(fn, plan, sources, fn_is_async, run_sync if blocking else None, respond, errors)
     if not guards and all(kind != DEPENDS for kind, _ in plan.steps):
-        return _extracting(fn, plan, sources, fn_is_async, run_sync if blocking else None, respond)
-    return _planned(fn, plan, sources, guards, fn_is_async, run_sync if blocking else None, respond)
+        return _extracting(fn, plan, sources, fn_is_async, run_sync if blocking else None, respond, errors)
+    return _planned(fn, plan, sources, guards, fn_is_async, run_sync if blocking else None, respond, errors)
 
 
 def _named(handler: Handler, fn: Any) -> Handler:
@@ -91,31 +101,42 @@ def _depends(guard: Any, name: str) -> Depends:
     raise HandlerSignatureError(f"{name}: dependencies must be Depends(...) values, not {guard!r}")
 
 
-def _plain(fn: Any, takes_request: bool, fn_is_async: bool, run_sync: Any, respond: Any) -> Handler:
+def _plain(fn: Any, takes_request: bool, fn_is_async: bool, run_sync: Any, respond: Any, errors: ErrorAnswer | None) -> Handler:
     """A handler taking the request (or nothing): no plan to run."""
     if fn_is_async:
 
         async def call_async(req: Request) -> Response:
-            result = await (fn(req) if takes_request else fn())
-            return result if type(result) is Response else await respond(result)
+            try:
+                result = await (fn(req) if takes_request else fn())
+                return result if type(result) is Response else await respond(result)
+            except Exception as exc:
+                return await _mapped(errors, req, exc)
 
         return _named(call_async, fn)
     if run_sync is not None:
 
         async def call_blocking(req: Request) -> Response:
-            result = await run_sync(functools.partial(fn, req) if takes_request else fn)
-            return result if type(result) is Response else await respond(result)
+            try:
+                result = await run_sync(functools.partial(fn, req) if takes_request else fn)
+                return result if type(result) is Response else await respond(result)
+            except Exception as exc:
+                return await _mapped(errors, req, exc)
 
         return _named(call_blocking, fn)
 
     async def call_sync(req: Request) -> Response:
-        result = fn(req) if takes_request else fn()
-        return result if type(result) is Response else await respond(result)
+        try:
+            result = fn(req) if takes_request else fn()
+            return result if type(result) is Response else await respond(result)
+        except Exception as exc:
+            return await _mapped(errors, req, exc)
 
     return _named(call_sync, fn)
 
 
-def _direct(fn: Any, plan: Plan, sources: Any, fn_is_async: bool, run_sync: Any, respond: Any) -> Handler:
+def _direct(
+    fn: Any, plan: Plan, sources: Any, fn_is_async: bool, run_sync: Any, respond: Any, errors: ErrorAnswer | None
+) -> Handler:
     """A handler whose parameters are only the request and path/query/header/cookie values:
     no providers, nothing to clean up; the arguments are the values in signature order."""
     order = tuple(-1 if kind == REQUEST else index for kind, index in plan.steps)
@@ -123,20 +144,25 @@ def _direct(fn: Any, plan: Plan, sources: Any, fn_is_async: bool, run_sync: Any,
     read = sources if sources else (lambda req: [])
 
     async def handler(req: Request) -> Response:
-        values = read(req)
-        args = values if values_in_order else [req if i < 0 else values[i] for i in order]
-        if fn_is_async:
-            result = await fn(*args)
-        elif run_sync is not None:
-            result = await run_sync(functools.partial(fn, *args))
-        else:
-            result = fn(*args)
-        return result if type(result) is Response else await respond(result)
+        try:
+            values = read(req)
+            args = values if values_in_order else [req if i < 0 else values[i] for i in order]
+            if fn_is_async:
+                result = await fn(*args)
+            elif run_sync is not None:
+                result = await run_sync(functools.partial(fn, *args))
+            else:
+                result = fn(*args)
+            return result if type(result) is Response else await respond(result)
+        except Exception as exc:
+            return await _mapped(errors, req, exc)
 
     return _named(handler, fn)
 
 
-def _extracting(fn: Any, plan: Plan, sources: Any, fn_is_async: bool, run_sync: Any, respond: Any) -> Handler:
+def _extracting(
+    fn: Any, plan: Plan, sources: Any, fn_is_async: bool, run_sync: Any, respond: Any, errors: ErrorAnswer | None
+) -> Handler:
     """A handler without providers: the request, source values, State and body extractors
     (which may replace the request with its read copy: the handler gets that one)."""
     steps = plan.steps
@@ -145,46 +171,53 @@ def _extracting(fn: Any, plan: Plan, sources: Any, fn_is_async: bool, run_sync: 
     read = sources if sources else None
 
     async def handler(req: Request) -> Response:
-        values = read(req) if read is not None else ()
-        args: list[Any] = []
-        request_at: list[int] = []
-        for kind, data in steps:
-            if kind == VALUE:
-                args.append(values[data])
-            elif kind == EXTRACT:
-                req, value = await data(req)
-                args.append(value)
-            elif kind == REQUEST:
-                request_at.append(len(args))
-                args.append(None)
+        original = req
+        try:
+            values = read(req) if read is not None else ()
+            args: list[Any] = []
+            request_at: list[int] = []
+            for kind, data in steps:
+                if kind == VALUE:
+                    args.append(values[data])
+                elif kind == EXTRACT:
+                    req, value = await data(req)
+                    args.append(value)
+                elif kind == REQUEST:
+                    request_at.append(len(args))
+                    args.append(None)
+                else:
+                    args.append(state_value(req, *data))
+            for index in request_at:
+                args[index] = req
+            kwargs = dict(zip(keywords, args[split:], strict=True)) if keywords else {}
+            if keywords:
+                del args[split:]
+            if fn_is_async:
+                result = await fn(*args, **kwargs)
+            elif run_sync is not None:
+                result = await run_sync(functools.partial(fn, *args, **kwargs))
             else:
-                args.append(state_value(req, *data))
-        for index in request_at:
-            args[index] = req
-        kwargs = dict(zip(keywords, args[split:], strict=True)) if keywords else {}
-        if keywords:
-            del args[split:]
-        if fn_is_async:
-            result = await fn(*args, **kwargs)
-        elif run_sync is not None:
-            result = await run_sync(functools.partial(fn, *args, **kwargs))
-        else:
-            result = fn(*args, **kwargs)
-        return result if type(result) is Response else await respond(result)
+                result = fn(*args, **kwargs)
+            return result if type(result) is Response else await respond(result)
+        except Exception as exc:
+            return await _mapped(errors, original, exc)
 
     return _named(handler, fn)
 
 
 def _planned(
-    fn: Any, plan: Plan, sources: Any, guards: Sequence[Node], fn_is_async: bool, run_sync: Any, respond: Any
+    fn: Any, plan: Plan, sources: Any, guards: Sequence[Node], fn_is_async: bool, run_sync: Any, respond: Any,
+    errors: ErrorAnswer | None,
 ) -> Handler:
     """A handler with typed parameters and/or providers: resolve, call, clean up, respond."""
     read_sources = sources if sources else None
 
     async def handler(req: Request) -> Response:
         defer = getattr(req.body, "defer", None)
-        ctx = Context(req, read_sources(req) if read_sources is not None else [])
+        ctx = Context(req, [])
         try:
+            if read_sources is not None:
+                ctx.values = read_sources(req)
             for guard in guards:
                 await guard.get(ctx)
             args, kwargs = await plan.arguments(ctx)
@@ -199,11 +232,14 @@ def _planned(
                 await _close_handler_scope(stack)
             resp = result if type(result) is Response else await respond(result)
         except BaseException as exc:
+            raised: BaseException | None = exc
             if ctx.stack:
-                remaining = await unwind(ctx.stack, exc)
+                raised = await unwind(ctx.stack, exc)
                 ctx.stack = []
-                if remaining is not None and remaining is not exc:
-                    raise remaining from exc
+            if isinstance(raised, Exception):
+                return await _mapped(errors, req, raised)
+            if raised is not None and raised is not exc:
+                raise raised from exc
             raise
         if ctx.stack:
             stack = ctx.stack
@@ -214,6 +250,15 @@ def _planned(
         return resp
 
     return _named(handler, fn)
+
+
+async def _mapped(errors: ErrorAnswer | None, req: Request, exc: Exception) -> Response:
+    """Return the Response `errors` maps `exc` to; raise `exc` when there is none."""
+    if errors is not None:
+        answer = await errors(req, exc)
+        if answer is not None:
+            return answer
+    raise exc
 
 
 async def _finish(stack: list[Entry], exc: BaseException | None) -> None:
