@@ -1,6 +1,6 @@
-"""For generated signatures (scalar types × sources × defaults) and generated requests, the
-handler gets exactly what `msgspec.convert` of the raw strings gives, or a 422 naming exactly the
-failing parameters."""
+"""For generated signatures (scalar types × sources (path, query, header, cookie) × defaults) and
+generated requests, the handler gets exactly what `msgspec.convert` of the raw strings gives, or
+a 422 naming exactly the failing parameters."""
 
 from __future__ import annotations
 
@@ -37,8 +37,8 @@ SAFE = st.text(alphabet="abcdefxyz0123456789.-", max_size=6)
 
 @st.composite
 def parameter(draw: st.DrawFn, index: int) -> dict[str, Any]:
-    source = draw(st.sampled_from(["query", "header", "cookie"]))
-    many = source != "cookie" and draw(st.booleans())
+    source = draw(st.sampled_from(["query", "header", "cookie", "path"]))
+    many = source in ("query", "header") and draw(st.booleans())
     if many:
         annotation = draw(st.sampled_from(LISTS))
         element = SCALARS[1][1] if annotation in (list[int], tuple[int, ...]) else SCALARS[0][1]
@@ -49,8 +49,8 @@ def parameter(draw: st.DrawFn, index: int) -> dict[str, Any]:
             raw = [draw(SAFE) if not _header_safe(v) else v for v in raw]
     else:
         annotation, good = draw(st.sampled_from(SCALARS))
-        raw = draw(st.none() | good | SAFE)
-        if source != "query" and raw is not None and not _header_safe(raw):
+        raw = draw((good | SAFE) if source == "path" else (st.none() | good | SAFE))
+        if source in ("header", "cookie") and raw is not None and not _header_safe(raw):
             raw = draw(SAFE)
     default = draw(st.sampled_from([inspect.Parameter.empty, None, "fallback"]))
     name = f"p{index}" if source != "header" else f"x_p{index}"
@@ -67,10 +67,14 @@ def _handler(params: list[dict[str, Any]]) -> Any:
         return kwargs
 
     marker = {"query": Query, "header": Header, "cookie": Cookie}
+
+    def annotation_of(p: dict[str, Any]) -> Any:
+        return p["annotation"] if p["source"] == "path" else _marked(p["annotation"], marker[p["source"]]())
+
     handler.__signature__ = inspect.Signature([  # type: ignore[attr-defined]
         inspect.Parameter(p["name"], inspect.Parameter.KEYWORD_ONLY, default=p["default"]) for p in params
     ])
-    handler.__annotations__ = {p["name"]: _marked(p["annotation"], marker[p["source"]]()) for p in params}
+    handler.__annotations__ = {p["name"]: annotation_of(p) for p in params}
     return handler
 
 
@@ -82,12 +86,15 @@ def _request(params: list[dict[str, Any]]) -> Request:
     query: list[tuple[str, str]] = []
     headers: list[tuple[str, str]] = []
     cookies: list[str] = []
+    path_params: dict[str, str] = {}
     for p in params:
         raw = p["raw"]
         if raw is None:
             continue
         values = raw if p["many"] else [raw]
-        if p["source"] == "query":
+        if p["source"] == "path":
+            path_params[p["wire"]] = raw
+        elif p["source"] == "query":
             query += [(p["wire"], v) for v in values]
         elif p["source"] == "header":
             headers += [(p["wire"], v) for v in values]
@@ -95,7 +102,7 @@ def _request(params: list[dict[str, Any]]) -> Request:
             cookies.append(f"{p['wire']}={raw}")
     if cookies:
         headers.append(("cookie", "; ".join(cookies)))
-    return Request.build("GET", "/", headers=headers, query=urlencode(query))
+    return Request.build("GET", "/", headers=headers, query=urlencode(query), path_params=path_params)
 
 
 def _expected(p: dict[str, Any]) -> tuple[bool, Any]:
@@ -115,7 +122,7 @@ def _expected(p: dict[str, Any]) -> tuple[bool, Any]:
 @given(st.integers(1, 6).flatmap(lambda n: st.tuples(*[parameter(i) for i in range(n)])))
 def test_the_handler_gets_what_msgspec_converts_or_a_422_naming_the_failing_params(drawn: tuple[dict[str, Any], ...]) -> None:
     params = list(drawn)
-    handler = adapt(_handler(params))
+    handler = adapt(_handler(params), path_params=frozenset(p["name"] for p in params if p["source"] == "path"))
     expected = {p["name"]: _expected(p) for p in params}
     failing = {(p["source"], p["wire"]) for p in params if not expected[p["name"]][0]}
 
