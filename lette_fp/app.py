@@ -91,6 +91,7 @@ class App:
         resolvers: Sequence[Any] = (),
         overrides: Mapping[Any, Any] | None = None,
     ) -> None:
+        routes = tuple(routes)
         self._config: dict[str, Any] = {
             "routes": routes, "middleware": middleware, "exception_handlers": exception_handlers,
             "lifespan": lifespan, "debug": debug, "redirect_slashes": redirect_slashes,

@@ -4,6 +4,7 @@ handlers and providers run in worker threads through the App's bounded limiter."
 import functools
 import threading
 import time
+from collections.abc import Iterator
 from typing import Annotated
 
 import anyio
@@ -117,3 +118,33 @@ def test_blocking_providers_run_in_a_thread() -> None:
 def test_thread_limit_must_be_positive() -> None:
     with pytest.raises(ValueError, match="thread_limit"):
         App([], thread_limit=0)
+
+
+def test_a_blocking_generator_provider_sets_up_and_cleans_up_in_a_worker_thread() -> None:
+    threads: dict[str, str] = {}
+
+    def session() -> Iterator[str]:
+        threads["setup"] = threading.current_thread().name
+        yield "db"
+        threads["cleanup"] = threading.current_thread().name
+
+    def handler(db: Annotated[str, Depends(session, blocking=True)]) -> str:
+        threads["handler"] = threading.current_thread().name
+        return db
+
+    with TestClient(App([get("/", handler)])) as client:
+        assert client.get("/").json() == "db"
+    assert threads["setup"] != threads["handler"]
+    assert threads["cleanup"] != threads["handler"]
+
+
+def test_with_overrides_keeps_routes_given_as_an_iterator() -> None:
+    def real() -> str:
+        return "real"
+
+    def handler(v: Annotated[str, Depends(real)]) -> str:
+        return v
+
+    app = App(iter([get("/", handler)]))
+    assert TestClient(app.with_overrides({real: lambda: "fake"})).get("/").json() == "fake"
+    assert TestClient(app).get("/").json() == "real"
