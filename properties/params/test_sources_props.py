@@ -1,6 +1,7 @@
 """For generated signatures (scalar types × sources (path, query, header, cookie) × defaults) and
 generated requests, the handler gets exactly what `msgspec.convert` of the raw strings gives, or
-a 422 naming exactly the failing parameters."""
+a 422 naming exactly the failing parameters; and the fast adapters (no providers) answer as the
+general one does."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ import msgspec
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lette_fp import Cookie, Header, HTTPError, Query, Request
+from lette_fp import Cookie, Depends, Header, HTTPError, Query, Request
 from lette_fp.params import adapt
 
 SCALARS: list[tuple[Any, st.SearchStrategy[str]]] = [
@@ -139,3 +140,23 @@ def test_the_handler_gets_what_msgspec_converts_or_a_422_naming_the_failing_para
     got = msgspec.json.decode(resp.body)
     want = msgspec.json.decode(msgspec.json.encode({name: value for name, (_, value) in expected.items()}))
     assert got == want
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(1, 5).flatmap(lambda n: st.tuples(*[parameter(i) for i in range(n)])))
+def test_the_fast_adapters_answer_as_the_general_one(drawn: tuple[dict[str, Any], ...]) -> None:
+    """A handler without providers gets a fast adapter; a guard forces the general one (with a
+    resolution context): both give the same answer, or the same 422."""
+    params = list(drawn)
+    path_params = frozenset(p["name"] for p in params if p["source"] == "path")
+    fast = adapt(_handler(params), path_params=path_params)
+    general = adapt(_handler(params), path_params=path_params, options={"dependencies": [Depends(lambda: None)]})
+
+    async def answer(handler: Any) -> Any:
+        try:
+            resp = await handler(_request(params))
+        except HTTPError as exc:
+            return (exc.status, exc.detail)
+        return (resp.status, resp.body)
+
+    assert anyio.run(answer, fast) == anyio.run(answer, general)
