@@ -81,7 +81,7 @@ def state_value(req: Request, key: str, owner: str) -> Any:
 class Node:
     """One provider in the graph (after overrides), with how it is called."""
 
-    __slots__ = ("fn", "name", "plan", "kind", "cache", "scope", "run_sync")
+    __slots__ = ("fn", "name", "plan", "kind", "cache", "scope", "run_sync", "handler_bound")
 
     def __init__(self, fn: Any, name: str, plan: Plan, dep: Depends, run_sync: RunSync | None) -> None:
         self.fn = fn
@@ -90,6 +90,10 @@ class Node:
         self.kind = _kind(fn)
         self.cache = dep.cache
         self.scope = dep.scope
+        generator = self.kind in ("gen", "agen")
+        below = any(data.handler_bound for kind, data in plan.steps if kind == DEPENDS)
+        self.handler_bound: bool = below or (generator and dep.scope == "handler")
+        """Whether a `scope="handler"` generator is this provider or below it."""
         self.run_sync = run_sync if dep.blocking and self.kind in ("sync", "gen") else None
 
     async def get(self, ctx: Context) -> Any:
@@ -158,20 +162,19 @@ class GraphBuilder:
         """Return the plan reading every path/query/header/cookie field the graph asked for."""
         return SourcePlan(self.fields)
 
-    def plan(self, fn: Any, chain: str, active: tuple[Any, ...] = (), scope: str = "handler") -> Plan:
+    def plan(self, fn: Any, chain: str, active: tuple[Any, ...] = ()) -> Plan:
         """Return the plan for calling `fn`; `chain` names the way here, `active` the providers
-        being compiled above (a cycle), `scope` the caller's ("request" providers may not depend
-        on "handler" ones)."""
+        being compiled above (a cycle)."""
         steps: list[tuple[int, Any]] = []
         keywords: list[str] = []
         slots = slots_of(fn, chain, self.path_params, self.resolvers)
         for slot in sorted(slots, key=lambda s: not s.positional):
             if not slot.positional:
                 keywords.append(slot.name)
-            steps.append(self._step(slot, chain, active, scope))
+            steps.append(self._step(slot, chain, active))
         return Plan(steps, keywords)
 
-    def _step(self, slot: Slot, chain: str, active: tuple[Any, ...], scope: str) -> tuple[int, Any]:
+    def _step(self, slot: Slot, chain: str, active: tuple[Any, ...]) -> tuple[int, Any]:
         if slot.kind == "request":
             return (REQUEST, None)
         if slot.kind == "field":
@@ -185,23 +188,24 @@ class GraphBuilder:
         if slot.kind == "extract":
             return (EXTRACT, slot.extractor)
         assert slot.depends is not None
-        return (DEPENDS, self.node(slot.depends, f"{chain}: parameter {slot.name!r}", active, scope))
+        return (DEPENDS, self.node(slot.depends, f"{chain}: parameter {slot.name!r}", active))
 
-    def node(self, dep: Depends, chain: str, active: tuple[Any, ...] = (), scope: str = "handler") -> Node:
+    def node(self, dep: Depends, chain: str, active: tuple[Any, ...] = ()) -> Node:
         """Return the node for `dep` (shared by every cached use of the same provider)."""
         fn = self.overrides.get(dep.provider, dep.provider)
         name = describe(fn)
         if fn in active:
             raise HandlerSignatureError(f"{chain} → {name}: dependency cycle")
-        if scope == "request" and dep.scope == "handler":
-            raise HandlerSignatureError(
-                f"{chain} → {name}: a provider with scope='request' can't depend on one with scope='handler'"
-            )
         key = (fn, dep.scope, dep.blocking)
         if dep.cache and key in self.nodes:
             return self.nodes[key]
-        plan = self.plan(fn, f"{chain} → {name}", (*active, fn), dep.scope)
+        plan = self.plan(fn, f"{chain} → {name}", (*active, fn))
         node = Node(fn, name, plan, dep, self.run_sync)
+        if node.kind in ("gen", "agen") and dep.scope == "request" and node.handler_bound:
+            raise HandlerSignatureError(
+                f"{chain} → {name}: a generator provider with scope='request' can't depend on one with "
+                "scope='handler' (it would be cleaned up after it)"
+            )
         if dep.cache:
             self.nodes[key] = node
         return node

@@ -126,6 +126,24 @@ def test_a_request_scoped_provider_may_not_depend_on_a_handler_scoped_one() -> N
     with pytest.raises(HandlerSignatureError, match="scope='handler'"):
         App([get("/", handler)])
 
+    def repository(i: Annotated[int, Depends(inner, scope="handler")]) -> str:  # plain: allowed
+        return f"repo {i}"
+
+    def through(r: Annotated[str, Depends(repository)]) -> Iterator[str]:  # a generator above it: not
+        yield r
+
+    ok = App([get("/", _returning(repository))])
+    assert TestClient(ok).get("/").json() == "repo 1"
+    with pytest.raises(HandlerSignatureError, match=r"through: a generator provider with scope='request'"):
+        App([get("/", _returning(through))])
+
+
+def _returning(provider: Any) -> Any:
+    def handler(value: Annotated[str, Depends(provider)]) -> str:
+        return value
+
+    return handler
+
 
 class Recorder:
     """Generator providers (sync and async) that log their setup and cleanup."""
