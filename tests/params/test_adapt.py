@@ -10,7 +10,7 @@ from typing import Annotated
 import anyio
 import pytest
 
-from lette_fp import App, Depends, Request, Response, get, mount, text
+from lette_fp import App, Depends, Header, Request, Response, get, mount, text
 from lette_fp.http.request import Request as RequestType
 from lette_fp.params import adapt
 from lette_fp.testing import AsyncTestClient, TestClient
@@ -148,3 +148,46 @@ def test_with_overrides_keeps_routes_given_as_an_iterator() -> None:
     app = App(iter([get("/", handler)]))
     assert TestClient(app.with_overrides({real: lambda: "fake"})).get("/").json() == "fake"
     assert TestClient(app).get("/").json() == "real"
+
+
+def _varargs(*items: str) -> None:
+    return None
+
+
+def _kwargs(**items: str) -> None:
+    return None
+
+
+def _header_dict(h: Annotated[dict[str, str], Header()]) -> None:
+    return None
+
+
+def _untyped_extra(req: Request, thing) -> None:  # type: ignore[no-untyped-def]
+    return None
+
+
+@pytest.mark.parametrize(
+    ("handler", "options", "message"),
+    [
+        (_varargs, {}, r"_varargs: \*args/\*\*kwargs parameter 'items'"),
+        (_kwargs, {}, r"_kwargs: \*args/\*\*kwargs parameter 'items'"),
+        (_header_dict, {}, r"_header_dict: parameter 'h': a header parameter must be a scalar"),
+        (_untyped_extra, {}, r"_untyped_extra: parameter 'thing' is neither a path param"),
+        (lambda: None, {"dependencies": [42]}, r"dependencies must be Depends\(...\) values"),
+    ],
+)
+def test_every_build_time_error_names_the_handler_and_parameter(handler: object, options: dict[str, object], message: str) -> None:
+    from lette_fp import HandlerSignatureError
+
+    with pytest.raises(HandlerSignatureError, match=message):
+        App([get("/", handler, **options)])
+
+
+def test_blocking_needs_the_apps_thread_runner_when_adapted_alone() -> None:
+    from lette_fp import HandlerSignatureError
+
+    def sync() -> None:
+        return None
+
+    with pytest.raises(HandlerSignatureError, match="blocking=True needs"):
+        adapt(sync, options={"blocking": True})
