@@ -160,3 +160,28 @@ def test_the_fast_adapters_answer_as_the_general_one(drawn: tuple[dict[str, Any]
         return (resp.status, resp.body)
 
     assert anyio.run(answer, fast) == anyio.run(answer, general)
+
+
+FUZZED = adapt(_handler([
+    {"name": "p0", "source": "query", "annotation": int, "default": 0},
+    {"name": "p1", "source": "query", "annotation": list[float], "default": None},
+    {"name": "x_p2", "source": "header", "annotation": uuid.UUID | None, "default": None},
+    {"name": "p3", "source": "cookie", "annotation": datetime.date | None, "default": None},
+]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.binary(max_size=300),
+    st.lists(st.tuples(st.sampled_from([b"x-p2", b"cookie", b"other"]), st.binary(max_size=60)), max_size=4),
+)
+def test_hostile_query_strings_and_headers_are_a_4xx_never_a_crash(query: bytes, headers: list[tuple[bytes, bytes]]) -> None:
+    async def run() -> Any:
+        return await FUZZED(Request("GET", "/", query_string=query.replace(b"p", b"p0", 1), raw_headers=headers))
+
+    try:
+        resp = anyio.run(run)
+    except HTTPError as exc:
+        assert exc.status in (400, 422)
+    else:
+        assert resp.status == 200
