@@ -409,3 +409,12 @@ def test_without_a_lifespan_run_a_missing_state_key_is_a_500_naming_it() -> None
     assert TestClient(app, raise_server_exceptions=False).get("/").status_code == 500
     with pytest.raises(RuntimeError, match=r"uses needs State\('engine'\)"):
         TestClient(app).get("/")
+
+
+def test_overrides_reach_guards_and_providers_inside_mounts() -> None:
+    def deny() -> None:
+        raise HTTPError(403, "no")
+
+    app = App([mount("/m", [get("/x", lambda: "x")], dependencies=[Depends(deny)])])
+    assert TestClient(app).get("/m/x").status_code == 403
+    assert TestClient(app.with_overrides({deny: lambda: None})).get("/m/x").json() == "x"
