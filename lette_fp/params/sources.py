@@ -156,13 +156,22 @@ def read_query(query_string: bytes, wanted: frozenset[str]) -> dict[str, list[st
     found: dict[str, list[str]] = {}
     if not query_string:
         return found
-    chunks = query_string.split(b"&")
-    if len(chunks) > MAX_QUERY_FIELDS and sum(1 for c in chunks if c) > MAX_QUERY_FIELDS:
+    if query_string.count(b"&") >= MAX_QUERY_FIELDS and sum(1 for c in query_string.split(b"&") if c) > MAX_QUERY_FIELDS:
         raise HTTPError(400, f"Too many query parameters (limit {MAX_QUERY_FIELDS})")
-    for chunk in chunks:
+    if b"%" not in query_string and b"+" not in query_string:
+        for text in query_string.decode("utf-8", "replace").split("&"):
+            name, _, value_text = text.partition("=")
+            if name in wanted and text:
+                values = found.get(name)
+                if values is None:
+                    found[name] = [value_text]
+                else:
+                    values.append(value_text)
+        return found
+    for chunk in query_string.split(b"&"):
         key, _, value = chunk.partition(b"=")
         name = decode_part(key) if b"%" in key or b"+" in key else key.decode("utf-8", "replace")
-        if name in wanted:
+        if name in wanted and chunk:
             text = decode_part(value) if b"%" in value or b"+" in value else value.decode("utf-8", "replace")
             values = found.get(name)
             if values is None:

@@ -18,7 +18,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lette_fp import Cookie, Depends, Header, HTTPError, Query, Request
+from lette_fp.http.url import QueryParams
 from lette_fp.params import adapt
+from lette_fp.params.sources import read_query
 
 SCALARS: list[tuple[Any, st.SearchStrategy[str]]] = [
     (str, st.text(max_size=8)),
@@ -185,3 +187,18 @@ def test_hostile_query_strings_and_headers_are_a_4xx_never_a_crash(query: bytes,
         assert exc.status in (400, 422)
     else:
         assert resp.status == 200
+
+
+QUERY_BYTES = st.lists(
+    st.sampled_from([b"a", b"b", b"=", b"&", b"%", b"+", b"%20", b"%C3%A9", b"\xc3", b"\xa9", b"x", b"ab"]), max_size=40
+).map(b"".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(QUERY_BYTES, st.binary(max_size=80)), st.sets(st.sampled_from(["a", "b", "ab", "", " ", "é", "x"])))
+def test_reading_the_raw_query_gives_what_the_query_view_gives(query: bytes, wanted: set[str]) -> None:
+    """`read_query` (the typed sources' scan, with its fast path for strings without escapes)
+    against `QueryParams.parse` (the `req.query` view), the reference."""
+    view = QueryParams.parse(query)
+    expected = {name: view.getall(name) for name in wanted if view.getall(name)}
+    assert read_query(query, frozenset(wanted)) == expected
