@@ -418,3 +418,17 @@ def test_overrides_reach_guards_and_providers_inside_mounts() -> None:
     app = App([mount("/m", [get("/x", lambda: "x")], dependencies=[Depends(deny)])])
     assert TestClient(app).get("/m/x").status_code == 403
     assert TestClient(app.with_overrides({deny: lambda: None})).get("/m/x").json() == "x"
+
+
+def test_a_class_is_a_provider_resolved_by_its_init() -> None:
+    class Pagination:
+        def __init__(self, page: int = 1, size: Annotated[int, Header(alias="x-page-size")] = 10) -> None:
+            self.page = page
+            self.size = size
+
+    def handler(p: Annotated[Pagination, Depends(Pagination)]) -> list[int]:
+        return [p.page, p.size]
+
+    client = TestClient(App([get("/", handler)]))
+    assert client.get("/?page=3", headers={"x-page-size": "5"}).json() == [3, 5]
+    assert client.get("/?page=x").json()["detail"][0]["loc"] == ["query", "page"]
