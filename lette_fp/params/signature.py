@@ -55,7 +55,7 @@ def describe(fn: Any) -> str:
 def type_hints(fn: Any) -> dict[str, Any]:
     """Return `fn`'s resolved annotations with `Annotated` kept (classes by their `__init__`,
     partials and callable objects included); {} when they can't be resolved."""
-    init = fn.__init__ if isinstance(fn, type) else None
+    init = vars(fn).get("__init__") if isinstance(fn, type) else None
     for target in (fn, init, getattr(fn, "func", None), type(fn).__dict__.get("__call__")):
         if target is None:
             continue
