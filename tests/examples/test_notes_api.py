@@ -191,3 +191,19 @@ def test_notes_api_on_a_real_server(serve: ServerFactory, url: str) -> None:
 
     with serve(create_app(url)) as base_url:
         anyio.run(scenario, base_url)
+
+
+def test_the_session_provider_can_be_overridden(url: str) -> None:
+    from examples.notes_api.database import get_session
+    from lette_fp import HTTPError
+
+    async def unavailable() -> Any:
+        raise HTTPError(503, "database unavailable")
+        yield  # an async generator, like get_session
+
+    app = create_app(url)
+    with TestClient(app.with_overrides({get_session: unavailable})) as down:
+        assert down.get("/notes").status_code == 503
+        assert down.post("/notes", json={"title": "x"}).status_code == 503
+    with TestClient(app) as up:
+        assert up.get("/notes").json()["total"] == 0
