@@ -309,8 +309,10 @@ Typed values and middleware, per framework:
   lette_fp declares `q: str`, `limit: int = 10`, `tags: list[str] = []` and
   `user: Annotated[str, Depends(current_user)]` (the provider reads
   `Annotated[str, Header()]`) and returns a Struct; FastAPI uses `Annotated`, `Depends`
-  and `response_model`; Litestar `Provide` and typed params, returning a Struct. Starlette,
-  BlackSheep and Falcon do not implement it (shown as FAILED).
+  and `response_model`; Litestar `Provide` and typed params, returning a Struct; BlackSheep its
+  typed binders (`FromHeader`, `FromQuery[list[str]]`, typed query params); Starlette and Falcon,
+  which have no dependency injection, read `query_params`/`get_param_as_*` and the header in the
+  handler and look the user up with a helper.
 - BlackSheep: `FromJSON[dataclass]`, answered with `json(item)` (BlackSheep's encoder
   turns dataclasses into dicts with `dataclasses.asdict`); S6 on a separate app with
   three app-wide `async def (request, handler)` middleware.

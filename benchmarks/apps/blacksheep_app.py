@@ -13,7 +13,7 @@ from typing import Any
 
 from blacksheep import Application, Request, Response, Router, json, text
 from blacksheep.contents import StreamedContent
-from blacksheep.server.bindings import FromHeader, FromJSON
+from blacksheep.server.bindings import FromHeader, FromJSON, FromQuery
 
 from benchmarks.apps.common import (
     DECOY_BODY,
@@ -21,6 +21,7 @@ from benchmarks.apps.common import (
     PLAINTEXT,
     STREAM_CHUNK,
     STREAM_CHUNKS,
+    USERS_BY_TOKEN,
     ItemDataclass,
     decoy_routes,
 )
@@ -44,6 +45,15 @@ async def user(id: int) -> Response:
 
 async def echo(x_token: FromXToken, q: str | None = None) -> Response:
     return json({"q": q, "token": x_token.value})
+
+
+async def search(
+    x_token: FromXToken, q: str, limit: int = 10, tags: FromQuery[list[str]] | None = None
+) -> Response:
+    user = USERS_BY_TOKEN.get(x_token.value or "")
+    if user is None:
+        return json({"detail": "unknown token"}, status=401)
+    return json({"q": q, "limit": limit, "tags": tags.value if tags is not None else [], "user": user})
 
 
 async def create_item(item: FromJSON[ItemDataclass]) -> Response:
@@ -75,14 +85,13 @@ def _app() -> Application:
     return Application(router=Router(), show_error_details=False)
 
 
-MISSING: dict[str, str] = {"S12": "not implemented: S12 compares the typed surfaces (raw ASGI, lette_fp, FastAPI, Litestar)"}
-
 def make_app(decoys: int = 50) -> Application:
     app = _app()
     add_get = app.router.add_get
     add_get("/plaintext", plaintext)
     add_get("/json", hello_json)
     add_get("/echo", echo)
+    add_get("/search", search)
     app.router.add_post("/items", create_item)
     add_get("/stream", streamed)
     for kind, i in decoy_routes(decoys):

@@ -20,6 +20,7 @@ from benchmarks.apps.common import (
     PLAINTEXT,
     STREAM_CHUNK,
     STREAM_CHUNKS,
+    USERS_BY_TOKEN,
     ItemDataclass,
     decoy_routes,
 )
@@ -47,6 +48,19 @@ class User:
 class Echo:
     async def on_get(self, req: Req, resp: Resp) -> None:
         resp.media = {"q": req.get_param("q"), "token": req.get_header("x-token")}
+
+
+class Search:
+    async def on_get(self, req: Req, resp: Resp) -> None:
+        user = USERS_BY_TOKEN.get(req.get_header("x-token") or "")
+        if user is None:
+            raise falcon.HTTPUnauthorized(description="unknown token")
+        resp.media = {
+            "q": req.get_param("q", required=True),
+            "limit": req.get_param_as_int("limit", default=10),
+            "tags": req.get_param_as_list("tags", default=[]),
+            "user": user,
+        }
 
 
 class Items:
@@ -82,13 +96,12 @@ class PassThrough:
         pass
 
 
-MISSING: dict[str, str] = {"S12": "not implemented: S12 compares the typed surfaces (raw ASGI, lette_fp, FastAPI, Litestar)"}
-
 def make_app(decoys: int = 50) -> falcon.asgi.App:
     app = falcon.asgi.App()
     app.add_route("/plaintext", Plaintext())
     app.add_route("/json", HelloJson())
     app.add_route("/echo", Echo())
+    app.add_route("/search", Search())
     app.add_route("/items", Items())
     app.add_route("/stream", Streamed())
     decoy = Decoy()
