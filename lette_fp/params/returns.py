@@ -66,12 +66,15 @@ def responder(name: str, return_type: Any, status: int | None) -> Respond:
             return value  # type: ignore[no-any-return]
         plain_type = _PLAIN_TYPES.get(kind)
         if plain_type is None:
+            if len(_PLAIN_TYPES) >= _MAX_TYPES:
+                _PLAIN_TYPES.clear()  # types made at run time must not grow it without bound
             plain_type = _PLAIN_TYPES[kind] = _is_plain_type(kind)
         return plain(value) if plain_type else await interpret(value, plain)
 
     return respond
 
 
+_MAX_TYPES = 1024
 _PLAIN_TYPES: dict[type, bool] = {}
 """Whether values of a type are plain (encoded as JSON at once) rather than a Response, an
 awaitable or a `returns` container for `interpret` to unwrap; learnt once per type."""
