@@ -1,6 +1,7 @@
 """lette_fp: a functional ASGI web framework. Pure handlers over immutable requests; responses are data."""
 
 from lette_fp.app import App
+from lette_fp.batching import batched
 from lette_fp.forms import FormData, UploadFile
 from lette_fp.http.errors import HTTPError
 from lette_fp.http.files import file
@@ -45,6 +46,7 @@ __all__ = [
     "Response",
     "State",
     "accept",
+    "batched",
     "delete",
     "empty",
     "file",
