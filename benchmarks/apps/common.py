@@ -125,3 +125,9 @@ class SearchResult(msgspec.Struct):
     limit: int
     tags: list[str]
     user: str
+# S10: websocket echo. The client sends text i+1 only once echo i has arrived, then leaves.
+WS_MESSAGES = 1000
+WS_TEXTS = [f"{i:064d}" for i in range(WS_MESSAGES)]  # 64 bytes each, distinct, in order
+
+# S11: server-sent events. 1,000 events `data: <i>` from an async generator, default settings.
+SSE_EVENTS = 1000
