@@ -22,6 +22,9 @@ from benchmarks.apps.common import (
     ITEM_BYTES,
     MESSAGE,
     PLAINTEXT,
+    SEARCH_QUERY,
+    SEARCH_RESULT,
+    SEARCH_TOKEN,
     SSE_EVENTS,
     STREAM_CHUNK,
     STREAM_CHUNKS,
@@ -119,6 +122,15 @@ SCENARIOS: tuple[Scenario, ...] = (
             expect={"id": USER_ID},
         )
         for n in (10, 100, 1000)
+    ),
+    Scenario(
+        "S12",
+        "GET /search typed: 3 query params, x-token via a provider, a Struct back",
+        "GET",
+        "/search",
+        query=SEARCH_QUERY,
+        headers=((b"x-token", SEARCH_TOKEN),),
+        expect=SEARCH_RESULT,
     ),
 )
 STREAM_SCENARIOS: tuple[Scenario, ...] = (

@@ -330,6 +330,7 @@ is shown as FAILED with the reason and is not measured.
 | S8/n | S3 with n = 10, 100, 1,000 decoys | a separate app instance per n |
 | S10 | websocket `/ws/echo`: 1,000 texts of 64 bytes, each sent once the echo of the one before arrived, then a disconnect | every text echoed, in order |
 | S11 | `GET /sse` | 1,000 events `data: <i>` from an async generator, each framework's SSE with its default settings (lette_fp's idle ping included) |
+| S12 | `GET /search?q=abc&limit=5&tags=a&tags=b` with `x-token: t0k3n` | typed query params (str, int, a repeated list), the user resolved from the header by one provider (dependency), `{"q": "abc", "limit": 5, "tags": ["a", "b"], "user": "ann"}` as a typed value |
 
 The decoys are `/d<i>/items` (static) and `/d<i>/items/{id:int}` (parameterised),
 alternating, declared before `/users/{id:int}` and after the other scenario routes, so
@@ -359,6 +360,14 @@ Typed values and middleware, per framework:
   middleware is app-wide in FastAPI, so S6 runs on a separate app with three pure ASGI
   middleware added by `app.add_middleware`.
 - Litestar: msgspec Struct; three `ASGIMiddleware` on the /mw/json handler.
+- S12 (typed): raw ASGI parses the query with `parse_qs` and looks the token up inline;
+  lette_fp declares `q: str`, `limit: int = 10`, `tags: list[str] = []` and
+  `user: Annotated[str, Depends(current_user)]` (the provider reads
+  `Annotated[str, Header()]`) and returns a Struct; FastAPI uses `Annotated`, `Depends`
+  and `response_model`; Litestar `Provide` and typed params, returning a Struct; BlackSheep its
+  typed binders (`FromHeader`, `FromQuery[list[str]]`, typed query params); Starlette and Falcon,
+  which have no dependency injection, read `query_params`/`get_param_as_*` and the header in the
+  handler and look the user up with a helper.
 - BlackSheep: `FromJSON[dataclass]`, answered with `json(item)` (BlackSheep's encoder
   turns dataclasses into dicts with `dataclasses.asdict`); S6 on a separate app with
   three app-wide `async def (request, handler)` middleware.

@@ -8,7 +8,7 @@ from lette_fp.http.files import file
 from lette_fp.http.request import Request
 from lette_fp.http.response import Response, empty, html, json, raw, redirect, text
 from lette_fp.http.streams import stream
-from lette_fp.params import body as _body_params  # noqa: F401  (registers the JSON-body and FormData resolvers)
+from lette_fp.params import Cookie, Depends, HandlerSignatureError, Header, Query, State
 from lette_fp.pipeline import Handler, Middleware, on_request, on_response
 from lette_fp.routing import (
     NoMatchFound,
@@ -31,14 +31,20 @@ from lette_fp.ws_json import ws_json
 __all__ = [
     "App",
     "Close",
+    "Cookie",
+    "Depends",
     "Event",
     "FormData",
     "HTTPError",
     "Handler",
+    "HandlerSignatureError",
+    "Header",
     "Middleware",
     "NoMatchFound",
     "Request",
+    "Query",
     "Response",
+    "State",
     "accept",
     "batched",
     "delete",

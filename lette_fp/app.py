@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from contextlib import AbstractAsyncContextManager
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from types import MappingProxyType
 from typing import Any
 
@@ -22,6 +22,7 @@ import msgspec
 
 from lette_fp.asgi.app import make_asgi
 from lette_fp.asgi.compiled import Compiled, LifespanContext
+from lette_fp.asgi.threads import ThreadRunner
 from lette_fp.asgi.types import ASGIApp, Receive, Scope, Send
 from lette_fp.exception_handlers import ExceptionHandler, ExceptionHandlers, http_error_response
 from lette_fp.http.entities import Delegate
@@ -29,6 +30,8 @@ from lette_fp.http.errors import HTTPError
 from lette_fp.http.request import Request
 from lette_fp.http.response import Response, empty, redirect
 from lette_fp.params import adapt
+from lette_fp.params.options import merge_options
+from lette_fp.params.state import StateKeys
 from lette_fp.pipeline import ErrorAnswer, Handler, Middleware, guard, layer
 from lette_fp.routing import Found, MethodNotAllowed, RedirectSlash, Router
 from lette_fp.routing.routes import Mount, Route
@@ -55,11 +58,15 @@ class App:
     """An ASGI application built from route data; see DESIGN.md for the shape.
 
     `App(routes, middleware=(), exception_handlers={}, lifespan=None, debug=False,
-    redirect_slashes=True, max_body_size=10 MiB, asgi_middleware=())`. Everything that depends
-    only on configuration (the router, the middleware chain, the handlers' parameters) is
-    compiled here, once, into `app.compiled`. `middleware` are lette_fp middleware (functions
-    from handler to handler); `asgi_middleware` are ASGI middleware (`app -> app` callables or
-    Starlette `Middleware(cls, ...)` values) around the whole app, first outermost.
+    redirect_slashes=True, max_body_size=10 MiB, asgi_middleware=(), dependencies=(),
+    thread_limit=None, resolvers=(), overrides=None)`. Everything that depends only on
+    configuration (the router, the middleware chain, the handlers' parameters) is compiled here,
+    once, into `app.compiled`. `middleware` are lette_fp middleware (functions from handler to
+    handler); `asgi_middleware` are ASGI middleware (`app -> app` callables or Starlette
+    `Middleware(cls, ...)` values) around the whole app, first outermost. `dependencies` are
+    guards (`Depends(...)`) for every route; `thread_limit` bounds the worker threads of
+    `blocking=True` handlers and providers; `resolvers` add parameter sources; `overrides`
+    replace providers (see `with_overrides`).
 
     `app(scope, receive, send)` is the ASGI entry point (HTTP, WebSocket and lifespan scopes):
     `__call__` is a slot holding the ASGI callable compiled for this App, so the server calls
@@ -79,7 +86,25 @@ class App:
         redirect_slashes: bool = True,
         max_body_size: int | None = DEFAULT_MAX_BODY_SIZE,
         asgi_middleware: Sequence[Any] = (),
+        dependencies: Sequence[Any] = (),
+        thread_limit: int | None = None,
+        resolvers: Sequence[Any] = (),
+        overrides: Mapping[Any, Any] | None = None,
     ) -> None:
+        routes = tuple(routes)
+        self._config: dict[str, Any] = {
+            "routes": routes, "middleware": middleware, "exception_handlers": exception_handlers,
+            "lifespan": lifespan, "debug": debug, "redirect_slashes": redirect_slashes,
+            "max_body_size": max_body_size, "asgi_middleware": asgi_middleware,
+            "dependencies": dependencies, "thread_limit": thread_limit, "resolvers": resolvers,
+            "overrides": dict(overrides or {}),
+        }
+        self.state_keys = StateKeys()
+        self._params: dict[str, Any] = {
+            "dependencies": tuple(dependencies), "run_sync": ThreadRunner(thread_limit),
+            "resolvers": tuple(resolvers), "overrides": self._config["overrides"],
+            "require_state": self.state_keys.require,
+        }
         for mw in middleware:
             refuse_asgi_middleware(mw)
         self.debug = debug
@@ -108,10 +133,23 @@ class App:
         """Return the path of the named route with `params` filled in (raises NoMatchFound)."""
         return str(self.router.url_path_for(name, **params))
 
+    def with_overrides(self, overrides: Mapping[Any, Any]) -> App:
+        """Return a new App with each provider in `overrides` replaced by its value everywhere in
+        the dependency graph (`{get_session: fake_session}`); this App is unchanged."""
+        return App(**{**self._config, "overrides": {**self._config["overrides"], **overrides}})
+
     def _lifespan_context(self) -> LifespanContext:
         lifespan = self.lifespan
         assert lifespan is not None
-        return lambda: lifespan(self)
+        keys = self.state_keys
+
+        @asynccontextmanager
+        async def checked() -> AsyncIterator[Mapping[str, Any] | None]:
+            async with lifespan(self) as state:
+                keys.check(state or {})  # a State(key) the lifespan does not provide fails startup
+                yield state
+
+        return checked
 
     def _layered(self, endpoint: Handler, middleware: Sequence[Middleware]) -> Handler:
         """`endpoint` (whose errors are already Responses) inside its mount and route
@@ -121,7 +159,10 @@ class App:
     def _prepare(self, route: Route, middleware: tuple[Any, ...], full_name: str | None) -> Endpoint:
         names = frozenset((*_PARAM.findall(route.full_path), *route.host_params))
         options = route.options
-        handler = self._layered(adapt(route.handler, path_params=names, options=options, errors=self._answer), middleware)
+        merged = self._params
+        for inner in (*route.mount_options, options):
+            merged = merge_options(merged, inner)
+        handler = self._layered(adapt(route.handler, path_params=names, options=merged, errors=self._answer), middleware)
         if "max_body_size" in options:
             handler = with_body_limit(handler, options["max_body_size"])
         return Endpoint(handler, route.full_path)

@@ -34,12 +34,13 @@ def is_async_callable(obj: Any) -> bool:
     return inspect.iscoroutinefunction(obj) or (callable(obj) and inspect.iscoroutinefunction(type(obj).__call__))
 
 
-async def interpret(result: Any) -> Response:
+async def interpret(result: Any, plain: Callable[[Any], Response] | None = None) -> Response:
     """Turn what a handler returned into a Response.
 
     Accepts a Response, an awaitable of one, or a `returns` container: `Success(resp)`,
     `Failure(HTTPError | Exception)` (raised, so exception handlers see it), `IOResult`,
-    `FutureResult`/`Future`. Anything else is a TypeError naming the value.
+    `FutureResult`/`Future`. Any other value goes to `plain` (the typed adaptation's JSON
+    encoding); without `plain` it is a TypeError naming the value.
     """
     while True:
         if isinstance(result, Response):
@@ -58,6 +59,8 @@ async def interpret(result: Any) -> Response:
                 raise HTTPError(500) from TypeError(f"Failure({error!r}) holds no exception")
         elif isinstance(result, IO):
             result = unsafe_perform_io(result)
+        elif plain is not None:
+            return plain(result)
         else:
             raise TypeError(f"a handler returned {type(result).__name__}, not a Response: {result!r}")
 

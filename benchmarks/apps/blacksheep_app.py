@@ -13,7 +13,7 @@ from typing import Any
 
 from blacksheep import Application, Request, Response, Router, WebSocket, json, text
 from blacksheep.contents import StreamedContent
-from blacksheep.server.bindings import FromHeader, FromJSON
+from blacksheep.server.bindings import FromHeader, FromJSON, FromQuery
 from blacksheep.server.sse import ServerSentEventsResponse, TextServerSentEvent
 from blacksheep.server.websocket import WebSocketDisconnectError
 
@@ -24,6 +24,7 @@ from benchmarks.apps.common import (
     SSE_EVENTS,
     STREAM_CHUNK,
     STREAM_CHUNKS,
+    USERS_BY_TOKEN,
     ItemDataclass,
     decoy_routes,
 )
@@ -47,6 +48,15 @@ async def user(id: int) -> Response:
 
 async def echo(x_token: FromXToken, q: str | None = None) -> Response:
     return json({"q": q, "token": x_token.value})
+
+
+async def search(
+    x_token: FromXToken, q: str, limit: int = 10, tags: FromQuery[list[str]] | None = None
+) -> Response:
+    user = USERS_BY_TOKEN.get(x_token.value or "")
+    if user is None:
+        return json({"detail": "unknown token"}, status=401)
+    return json({"q": q, "limit": limit, "tags": tags.value if tags is not None else [], "user": user})
 
 
 async def create_item(item: FromJSON[ItemDataclass]) -> Response:
@@ -102,6 +112,7 @@ def make_app(decoys: int = 50) -> Application:
     add_get("/plaintext", plaintext)
     add_get("/json", hello_json)
     add_get("/echo", echo)
+    add_get("/search", search)
     app.router.add_post("/items", create_item)
     add_get("/stream", streamed)
     add_get("/sse", events)

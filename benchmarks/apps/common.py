@@ -111,6 +111,20 @@ class ItemDataclass:
     related_ids: list[int]
     features: list[str]
 
+
+# S12 "typed": GET /search?q=abc&limit=5&tags=a&tags=b with an x-token header; one provider
+# (dependency) resolves the user from the token; the answer is a typed value (Struct / model).
+SEARCH_QUERY = b"q=abc&limit=5&tags=a&tags=b"
+SEARCH_TOKEN = b"t0k3n"
+USERS_BY_TOKEN = {"t0k3n": "ann"}
+SEARCH_RESULT: dict[str, object] = {"q": "abc", "limit": 5, "tags": ["a", "b"], "user": "ann"}
+
+
+class SearchResult(msgspec.Struct):
+    q: str
+    limit: int
+    tags: list[str]
+    user: str
 # S10: websocket echo. The client sends text i+1 only once echo i has arrived, then leaves.
 WS_MESSAGES = 1000
 WS_TEXTS = [f"{i:064d}" for i in range(WS_MESSAGES)]  # 64 bytes each, distinct, in order

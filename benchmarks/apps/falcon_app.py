@@ -21,6 +21,7 @@ from benchmarks.apps.common import (
     SSE_EVENTS,
     STREAM_CHUNK,
     STREAM_CHUNKS,
+    USERS_BY_TOKEN,
     ItemDataclass,
     decoy_routes,
 )
@@ -48,6 +49,19 @@ class User:
 class Echo:
     async def on_get(self, req: Req, resp: Resp) -> None:
         resp.media = {"q": req.get_param("q"), "token": req.get_header("x-token")}
+
+
+class Search:
+    async def on_get(self, req: Req, resp: Resp) -> None:
+        user = USERS_BY_TOKEN.get(req.get_header("x-token") or "")
+        if user is None:
+            raise falcon.HTTPUnauthorized(description="unknown token")
+        resp.media = {
+            "q": req.get_param("q", required=True),
+            "limit": req.get_param_as_int("limit", default=10),
+            "tags": req.get_param_as_list("tags", default=[]),
+            "user": user,
+        }
 
 
 class Items:
@@ -108,6 +122,7 @@ def make_app(decoys: int = 50) -> falcon.asgi.App:
     app.add_route("/plaintext", Plaintext())
     app.add_route("/json", HelloJson())
     app.add_route("/echo", Echo())
+    app.add_route("/search", Search())
     app.add_route("/items", Items())
     app.add_route("/stream", Streamed())
     app.add_route("/sse", Events())

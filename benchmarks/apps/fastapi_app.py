@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
-from fastapi import FastAPI, Header, WebSocket, WebSocketDisconnect
+from fastapi import Depends, FastAPI, Header, HTTPException, Query, WebSocket, WebSocketDisconnect
 from fastapi.responses import PlainTextResponse, StreamingResponse
 from fastapi.sse import EventSourceResponse
 from pydantic import BaseModel
@@ -24,6 +24,7 @@ from benchmarks.apps.common import (
     SSE_EVENTS,
     STREAM_CHUNK,
     STREAM_CHUNKS,
+    USERS_BY_TOKEN,
     decoy_routes,
 )
 
@@ -84,6 +85,29 @@ async def echo(q: str | None = None, x_token: Annotated[str | None, Header()] = 
     return Echo(q=q, token=x_token)
 
 
+class SearchOut(BaseModel):
+    q: str
+    limit: int
+    tags: list[str]
+    user: str
+
+
+async def current_user(x_token: Annotated[str, Header()]) -> str:
+    user = USERS_BY_TOKEN.get(x_token)
+    if user is None:
+        raise HTTPException(401, "unknown token")
+    return user
+
+
+async def search(
+    q: str,
+    user: Annotated[str, Depends(current_user)],
+    limit: int = 10,
+    tags: Annotated[list[str], Query()] = [],  # noqa: B006
+) -> SearchOut:
+    return SearchOut(q=q, limit=limit, tags=tags, user=user)
+
+
 async def create_item(item: Item) -> Item:
     return item
 
@@ -134,6 +158,7 @@ def make_app(decoys: int = 50) -> FastAPI:
     app.get("/plaintext")(plaintext)
     app.get("/json")(hello_json)
     app.get("/echo")(echo)
+    app.get("/search", response_model=SearchOut)(search)
     app.post("/items")(create_item)
     app.get("/stream")(streamed)
     app.get("/sse", response_class=EventSourceResponse)(events)

@@ -2,12 +2,14 @@
 
 S6 uses route-level middleware on /mw/json so the other scenarios pay nothing for it.
 S5 uses the typed handler form ``def create(req, item: Item)`` when the App accepts it,
-else ``await req.read()`` and ``req.json(Item)``.
+else ``await req.read()`` and ``req.json(Item)``. S4 and S12 use typed parameters
+(``q: str | None``, ``Annotated[str, Header()]``, ``Depends``) when lette_fp has them, which
+read the raw query string and headers for just those names.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import lette_fp
 from benchmarks.apps.common import (
@@ -17,10 +19,24 @@ from benchmarks.apps.common import (
     SSE_EVENTS,
     STREAM_CHUNK,
     STREAM_CHUNKS,
+    USERS_BY_TOKEN,
     ItemStruct,
+    SearchResult,
     decoy_routes,
 )
-from lette_fp import App, Request, Response, accept, get, json, post, sse, text, websocket
+from lette_fp import (
+    App,
+    HTTPError,
+    Request,
+    Response,
+    accept,
+    get,
+    json,
+    post,
+    sse,
+    text,
+    websocket,
+)
 
 
 def plaintext(req: Request) -> Response:
@@ -35,8 +51,29 @@ def user(req: Request) -> Response:
     return json({"id": req.path_params["id"]})
 
 
-def echo(req: Request) -> Response:
+def echo_views(req: Request) -> Response:
     return json({"q": req.query.get("q"), "token": req.headers.get("x-token")})
+
+
+TYPED = hasattr(lette_fp, "Depends")
+if TYPED:
+    from lette_fp import Depends, Header
+
+    def echo(q: str | None = None, x_token: Annotated[str | None, Header()] = None) -> Response:
+        return json({"q": q, "token": x_token})
+
+    def current_user(x_token: Annotated[str, Header()]) -> str:
+        user = USERS_BY_TOKEN.get(x_token)
+        if user is None:
+            raise HTTPError(401, "unknown token")
+        return user
+
+    def search(
+        q: str, user: Annotated[str, Depends(current_user)], limit: int = 10, tags: list[str] = [],  # noqa: B006
+    ) -> SearchResult:
+        return SearchResult(q, limit, tags, user)
+else:
+    echo = echo_views
 
 
 def create_typed(req: Request, item: ItemStruct) -> Response:
@@ -57,6 +94,8 @@ async def _chunks():  # type: ignore[no-untyped-def]
 # reason) and what the runner should print under the tables.
 MISSING: dict[str, str] = {}
 NOTES: list[str] = []
+if not TYPED:
+    MISSING["S12"] = "lette_fp has no typed parameters (Depends) yet"
 if not hasattr(lette_fp, "stream"):
     MISSING["S7"] = "lette_fp exports no stream()"
 
@@ -100,6 +139,7 @@ def _routes(decoys: int, create: Any) -> list[Any]:
         get("/json", hello_json),
         get("/echo", echo),
         post("/items", create),
+        *([get("/search", search)] if TYPED else []),
         get("/mw/json", hello_json, middleware=[passthrough, passthrough, passthrough]),
         get("/stream", streamed),
         get("/sse", events),

@@ -11,6 +11,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Litestar, MediaType, WebSocket, get, post, websocket
+from litestar.di import Provide
+from litestar.exceptions import NotAuthorizedException
 from litestar.middleware import ASGIMiddleware
 from litestar.params import Parameter
 from litestar.response import ServerSentEvent, Stream
@@ -23,7 +25,9 @@ from benchmarks.apps.common import (
     SSE_EVENTS,
     STREAM_CHUNK,
     STREAM_CHUNKS,
+    USERS_BY_TOKEN,
     ItemStruct,
+    SearchResult,
     decoy_routes,
 )
 
@@ -59,6 +63,18 @@ async def echo(
     x_token: Annotated[str | None, Parameter(header="x-token")] = None,
 ) -> dict[str, str | None]:
     return {"q": q, "token": x_token}
+
+
+async def current_user(x_token: Annotated[str, Parameter(header="x-token")]) -> str:
+    user = USERS_BY_TOKEN.get(x_token)
+    if user is None:
+        raise NotAuthorizedException("unknown token")
+    return user
+
+
+@get("/search", dependencies={"user": Provide(current_user)})
+async def search(q: str, user: str, limit: int = 10, tags: list[str] | None = None) -> SearchResult:
+    return SearchResult(q, limit, tags or [], user)
 
 
 @post("/items", status_code=200)
@@ -102,7 +118,7 @@ async def decoy_param(id: int) -> dict[str, bool]:
 
 
 def make_app(decoys: int = 50) -> Litestar:
-    handlers: list[Any] = [plaintext, hello_json, echo, create_item, mw_json, streamed, events, ws_echo]
+    handlers: list[Any] = [plaintext, hello_json, echo, search, create_item, mw_json, streamed, events, ws_echo]
     for kind, i in decoy_routes(decoys):
         if kind == "static":
             handlers.append(get(f"/d{i}/items")(decoy))

@@ -21,7 +21,9 @@ from benchmarks.apps.common import (
     SSE_EVENTS,
     STREAM_CHUNK,
     STREAM_CHUNKS,
+    USERS_BY_TOKEN,
     ItemStruct,
+    SearchResult,
     decoy_routes,
 )
 
@@ -76,6 +78,26 @@ async def echo(scope: Scope, receive: Receive, send: Send) -> None:
             break
     q = query.get("q")
     await _respond(send, 200, _JSON, _encode({"q": q[0] if q else None, "token": token}))
+
+
+def _search_user(headers: list[tuple[bytes, bytes]]) -> str | None:
+    for name, value in headers:
+        if name == b"x-token":
+            return USERS_BY_TOKEN.get(value.decode("latin-1"))
+    return None
+
+
+async def search(scope: Scope, receive: Receive, send: Send) -> None:
+    query = parse_qs(scope["query_string"].decode("latin-1"))
+    user = _search_user(scope["headers"])
+    if user is None:
+        return await _respond(send, 401, _JSON, b'{"detail":"unknown token"}')
+    try:
+        limit = int(query.get("limit", ["10"])[0])
+        result = SearchResult(query["q"][0], limit, query.get("tags", []), user)
+    except (KeyError, ValueError):
+        return await _respond(send, 422, _JSON, b'{"detail":"bad query"}')
+    await _respond(send, 200, _JSON, _encode(result))
 
 
 async def create_item(scope: Scope, receive: Receive, send: Send) -> None:
@@ -166,6 +188,7 @@ def make_app(decoys: int = 50) -> ASGIApp:
         "/plaintext": plaintext,
         "/json": hello_json,
         "/echo": echo,
+        "/search": search,
         "/mw/json": _passthrough(_passthrough(_passthrough(hello_json))),
         "/stream": streamed,
         "/sse": sse_events,

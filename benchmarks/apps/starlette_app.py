@@ -24,6 +24,7 @@ from benchmarks.apps.common import (
     SSE_EVENTS,
     STREAM_CHUNK,
     STREAM_CHUNKS,
+    USERS_BY_TOKEN,
     ItemDataclass,
     decoy_routes,
 )
@@ -39,6 +40,22 @@ async def hello_json(request: Request) -> Response:
 
 async def user(request: Request) -> Response:
     return JSONResponse({"id": request.path_params["id"]})
+
+
+def _search_user(request: Request) -> str | None:
+    return USERS_BY_TOKEN.get(request.headers.get("x-token", ""))
+
+
+async def search(request: Request) -> Response:
+    user = _search_user(request)  # Starlette has no dependency injection: a helper call
+    if user is None:
+        return JSONResponse({"detail": "unknown token"}, status_code=401)
+    query = request.query_params
+    try:
+        result = {"q": query["q"], "limit": int(query.get("limit", "10")), "tags": query.getlist("tags"), "user": user}
+    except (KeyError, ValueError):
+        return JSONResponse({"detail": "bad query"}, status_code=422)
+    return JSONResponse(result)
 
 
 async def echo(request: Request) -> Response:
@@ -99,6 +116,7 @@ def make_app(decoys: int = 50) -> Starlette:
         Route("/plaintext", plaintext),
         Route("/json", hello_json),
         Route("/echo", echo),
+        Route("/search", search),
         Route("/items", create_item, methods=["POST"]),
         Route(
             "/mw/json",

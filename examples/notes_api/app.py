@@ -1,5 +1,5 @@
-"""The notes App: routes, the transaction middleware on the API, the lifespan owning the engine,
-and 409 for a title that is already taken."""
+"""The notes App: routes, the lifespan owning the engine (each handler's transaction comes from
+the `get_session` provider), and 409 for a title that is already taken."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy.exc import IntegrityError
 
 from examples.notes_api import handlers
-from examples.notes_api.database import database_url, lifespan_for, transaction
+from examples.notes_api.database import database_url, lifespan_for
 from lette_fp import App, Request, Response, delete, get, html, json, mount, patch, post, put
 
 PAGE = (Path(__file__).parent / "page.html").read_text(encoding="utf-8")
@@ -29,14 +29,14 @@ def create_app(url: str | None = None, debug: bool = False) -> App:
     api = [
         get("/", handlers.list_notes, name="notes"),
         post("/", handlers.create_note),
-        post("/import", handlers.import_notes),
+        post("/import", handlers.import_notes, status=201),
         get("/{id:int}", handlers.show_note, name="note"),
         put("/{id:int}", handlers.replace_note),
         patch("/{id:int}", handlers.patch_note),
         delete("/{id:int}", handlers.delete_note),
     ]
     return App(
-        routes=[get("/", page, name="page"), mount("/notes", api, middleware=[transaction])],
+        routes=[get("/", page, name="page"), mount("/notes", api)],
         lifespan=lifespan_for(database_url(url)),
         exception_handlers={IntegrityError: conflict},
         debug=debug,

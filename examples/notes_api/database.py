@@ -1,18 +1,17 @@
 """The database: the table, the engine made from `DATABASE_URL`, the lifespan that owns the
-engine, and the middleware that gives each request one transaction."""
+engine, and the `get_session` provider that gives each request one transaction."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Annotated, Any
 
 from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
-from lette_fp import App, Request, Response
-from lette_fp.pipeline import Handler
+from lette_fp import App, Depends, State
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///notes.db"
 
@@ -64,29 +63,21 @@ def lifespan_for(url: str) -> Any:
     return lifespan
 
 
-def transaction(next_handler: Handler) -> Handler:
-    """Middleware: run the request in one transaction on `req.attrs["db"]`, committed when the
-    response is a success (status < 400) and rolled back on an error response or an exception."""
-
-    async def handler(req: Request) -> Response:
-        engine: AsyncEngine = req.state["engine"]
-        async with engine.connect() as conn:
-            await conn.begin()
-            try:
-                resp = await next_handler(req.with_attrs(db=conn))
-            except BaseException:
-                await conn.rollback()
-                raise
-            if resp.status < 400:
-                await conn.commit()
-            else:
-                await conn.rollback()
-            return resp
-
-    return handler
+async def get_session(engine: Annotated[AsyncEngine, State("engine")]) -> AsyncIterator[AsyncConnection]:
+    """Provider: one connection in one transaction per request, committed when the handler
+    returns and rolled back when it (or a later provider) raises: the exception is thrown in at
+    the `yield`."""
+    async with engine.connect() as conn:
+        await conn.begin()
+        try:
+            yield conn
+        except BaseException:
+            await conn.rollback()
+            raise
+        await conn.commit()
 
 
-def db(req: Request) -> AsyncConnection:
-    """Return the request's connection (inside its transaction)."""
-    conn: AsyncConnection = req.attrs["db"]
-    return conn
+Session = Annotated[AsyncConnection, Depends(get_session, scope="handler")]
+"""A handler parameter receiving the request's transaction. `scope="handler"`: the commit runs as
+soon as the handler returns, before anything is sent, so a failing commit is a 500 rather than a
+201 that lied."""

@@ -39,7 +39,8 @@ class Note(msgspec.Struct):
 
 
 class PageQuery(msgspec.Struct):
-    """The pagination parameters of `GET /notes` (decoded from the query string)."""
+    """The pagination parameters of `GET /notes`: `Annotated[PageQuery, Query()]` reads each field
+    from the query string (422 naming the parameter when out of range or not a number)."""
 
     limit: Annotated[int, msgspec.Meta(ge=1, le=100)] = 20
     offset: Annotated[int, msgspec.Meta(ge=0)] = 0

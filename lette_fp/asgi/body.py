@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from typing import Any, TypeVar
 
 import anyio
@@ -32,6 +32,7 @@ class BodyState(msgspec.Struct):
     streamed: bool = False
     parsed: Any = _UNPARSED
     cleanups: list[Callable[[], object]] | None = None
+    deferred: list[Callable[[BaseException | None], Awaitable[None]]] | None = None
     finished: bool = False
     drained: anyio.Event | None = None
 
@@ -186,6 +187,26 @@ class Incoming(msgspec.Struct, eq=False):
         if shared.cleanups is None:
             shared.cleanups = []
         shared.cleanups.append(cleanup)
+
+    def defer(self, cleanup: Callable[[BaseException | None], Awaitable[None]]) -> None:
+        """Have the edge await `cleanup(error)` once the response is sent (or sending failed:
+        `error` is why), after the parsers' cleanups; generator providers close this way."""
+        shared = self.shared
+        if shared.deferred is None:
+            shared.deferred = []
+        shared.deferred.append(cleanup)
+
+    async def run_deferred(self, error: BaseException | None) -> None:
+        """Await the deferred cleanups, last first, each once, shielded from cancellation; one
+        that raises is logged and the rest still run."""
+        deferred = self.shared.deferred
+        self.shared.deferred = None
+        with anyio.CancelScope(shield=True):
+            for cleanup in reversed(deferred or ()):
+                try:
+                    await cleanup(error)
+                except Exception:
+                    logger.exception("a cleanup after the response failed")
 
     def release(self) -> None:
         """Run the cleanups `consume`'s parser registered (temporary files), each once."""

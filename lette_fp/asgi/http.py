@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
@@ -91,9 +92,11 @@ def make_http(compiled: Compiled, other: ASGIApp) -> ASGIApp:
             )
         except KeyError:
             req = request_from_scope(scope, method, body, "http", state, urls)
+        gone: ClientDisconnected | None = None
         try:
             resp = await handler(req)
-        except ClientDisconnected:
+        except ClientDisconnected as exc:
+            gone = exc
             return
         except Exception as exc:
             await send_response(await server_error(req, exc), scope, body, send)
@@ -109,7 +112,10 @@ def make_http(compiled: Compiled, other: ASGIApp) -> ASGIApp:
                 await send_response(resp, scope, body, send)
         finally:
             shared = body.shared_state
-            if shared is not None and shared.cleanups is not None:
-                body.release()
+            if shared is not None:
+                if shared.cleanups is not None:
+                    body.release()
+                if shared.deferred is not None:
+                    await body.run_deferred(gone or sys.exc_info()[1])
 
     return serve

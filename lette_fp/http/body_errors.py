@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import msgspec
@@ -25,9 +26,15 @@ def decoder_for(type: Any) -> msgspec.json.Decoder[Any]:
 
 def validation_detail(exc: msgspec.ValidationError, root: str = "body") -> list[dict[str, Any]]:
     """Return a FastAPI-style `[{"loc": [...], "msg": ...}]` detail for a msgspec validation error."""
+    return validation_errors(exc, (root,))
+
+
+def validation_errors(exc: msgspec.ValidationError, loc_prefix: Sequence[str | int]) -> list[dict[str, Any]]:
+    """Return the `[{"loc": [*loc_prefix, *msgspec's path], "msg": ..., "type": "validation_error"}]`
+    detail of a msgspec validation error."""
     text = str(exc)
     match = _AT.match(text)
-    loc: list[str | int] = [root]
+    loc: list[str | int] = list(loc_prefix)
     msg = text
     if match:
         msg = match.group("msg")

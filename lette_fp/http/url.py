@@ -100,6 +100,11 @@ class QueryParams(MultiMapping[str]):
     __hash__ = None
 
 
+def decode_part(part: bytes) -> str:
+    """Return a query-string key or value decoded: `+` and percent-escapes, UTF-8 with replacement."""
+    return _decode(part)
+
+
 def _decode(part: bytes) -> str:
     if b"%" in part or b"+" in part:
         part = unquote_to_bytes(part.replace(b"+", b" "))

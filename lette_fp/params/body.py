@@ -3,7 +3,7 @@
 A parameter annotated with a type msgspec decodes from a JSON object or array (a Struct,
 dataclass, attrs class, TypedDict, NamedTuple, `list[...]`, `dict[...]`, ... or an Optional of
 one) receives the JSON body decoded into it; a parameter annotated `FormData` receives the parsed
-form. Importing lette_fp registers both resolvers with `lette_fp.params.binding`.
+form. Both are in every App's resolvers (`lette_fp.params.adapt.DEFAULT_RESOLVERS`).
 """
 
 from __future__ import annotations
@@ -15,10 +15,11 @@ import msgspec
 import msgspec.inspect
 
 from lette_fp.forms.data import FormData
+from lette_fp.forms.upload import UploadFile
 from lette_fp.http.body_errors import decoder_for, validation_detail
 from lette_fp.http.errors import HTTPError
 from lette_fp.http.request import Request
-from lette_fp.params.binding import Extractor, register_resolver
+from lette_fp.params.registry import Extractor
 
 _replace = msgspec.structs.replace
 
@@ -90,6 +91,18 @@ async def _form(req: Request) -> tuple[Request, Any]:
     return req, await req.form()
 
 
+def _upload(name: str, default: Any) -> Extractor:
+    async def extract(req: Request) -> tuple[Request, Any]:
+        value = (await req.form()).get(name)
+        if isinstance(value, UploadFile):
+            return req, value
+        if value is None and default is not inspect.Parameter.empty:
+            return req, default
+        raise HTTPError(422, [{"loc": ["body", name], "msg": "Expected an uploaded file", "type": "missing"}])
+
+    return extract
+
+
 def resolve_json_body(param: inspect.Parameter, annotation: Any, path_params: frozenset[str]) -> Extractor | None:
     """Resolver: a parameter whose annotation is a JSON body type gets the decoded body."""
     if not is_json_body_type(annotation):
@@ -98,11 +111,11 @@ def resolve_json_body(param: inspect.Parameter, annotation: Any, path_params: fr
 
 
 def resolve_form(param: inspect.Parameter, annotation: Any, path_params: frozenset[str]) -> Extractor | None:
-    """Resolver: a parameter annotated `FormData` gets `await req.form()` (415 when not a form)."""
+    """Resolver: a parameter annotated `FormData` gets `await req.form()` (415 when not a form);
+    one annotated `UploadFile` gets the form's file field of its name (422 when absent)."""
     if isinstance(annotation, type) and issubclass(annotation, FormData):
         return _form
+    if isinstance(annotation, type) and issubclass(annotation, UploadFile):
+        return _upload(param.name, param.default)
     return None
 
-
-register_resolver(resolve_form)
-register_resolver(resolve_json_body)

@@ -79,14 +79,15 @@ class _Flattener:
         middleware: tuple[Any, ...],
         names: tuple[str, ...],
         host: HostPattern | None,
+        options: tuple[Any, ...] = (),
     ) -> None:
         for item in items:
             if isinstance(item, Route):
-                self.route(item, prefix, middleware, names, host)
+                self.route(item, prefix, middleware, names, host, options)
             elif isinstance(item, Mount):
-                self.mount(item, prefix, middleware, names, host)
+                self.mount(item, prefix, middleware, names, host, options)
             elif isinstance(item, Host):
-                self.host(item, prefix, middleware, names, host)
+                self.host(item, prefix, middleware, names, host, options)
             else:
                 raise TypeError(f"expected Route, Mount or Host, got {item!r}")
 
@@ -100,12 +101,13 @@ class _Flattener:
         middleware: tuple[Any, ...],
         names: tuple[str, ...],
         host: HostPattern | None,
+        options: tuple[Any, ...] = (),
     ) -> None:
         full = prefix + item.pattern
         _check_host_names(host, full)
         root_alias = (prefix,) if item.path == "/" and prefix.segments else ()
         self.add(
-            source=_placed(item, prefix, full, host),
+            source=_placed(item, prefix, full, host, options),
             full_name=_join(names, item.name),
             middleware=middleware + item.middleware,
             host=host,
@@ -121,6 +123,7 @@ class _Flattener:
         middleware: tuple[Any, ...],
         names: tuple[str, ...],
         host: HostPattern | None,
+        options: tuple[Any, ...] = (),
     ) -> None:
         full = prefix + item.pattern
         _check_host_names(host, full)
@@ -128,7 +131,8 @@ class _Flattener:
         if item.routes is not None:
             if item.name:
                 self.groups.append((":".join((*names, item.name)), f"mount at {full.source}"))
-            self.walk(item.routes, full, inner, (*names, item.name) if item.name else names, host)
+            nested = (*options, item.options) if item.options else options
+            self.walk(item.routes, full, inner, (*names, item.name) if item.name else names, host, nested)
             return
         tail = PathPattern(full.source + "/{path:path}", full.segments + (REST_SEGMENT,))
         exact = (full,) if full.segments else ()
@@ -149,6 +153,7 @@ class _Flattener:
         middleware: tuple[Any, ...],
         names: tuple[str, ...],
         host: HostPattern | None,
+        options: tuple[Any, ...] = (),
     ) -> None:
         if host is not None:
             raise ValueError(f"host {item.pattern!r} is nested inside host {host.source!r}")
@@ -157,7 +162,7 @@ class _Flattener:
         if item.routes is not None:
             if item.name:
                 self.groups.append((":".join((*names, item.name)), f"host {item.pattern!r}"))
-            self.walk(item.routes, prefix, inner, (*names, item.name) if item.name else names, pattern)
+            self.walk(item.routes, prefix, inner, (*names, item.name) if item.name else names, pattern, options)
             return
         as_mount = Mount(prefix.source, app=item.app, name=item.name, middleware=item.middleware)
         self.mount(as_mount, EMPTY, middleware, names, pattern)
@@ -170,9 +175,11 @@ def flatten(routes: Iterable[RouteLike]) -> Flat:
     return Flat(tuple(flattener.leaves), tuple(flattener.groups))
 
 
-def _placed(item: Route, prefix: PathPattern, full: PathPattern, host: HostPattern | None) -> Route:
-    """Return `item` with the full path and host param names of the place it was declared."""
+def _placed(
+    item: Route, prefix: PathPattern, full: PathPattern, host: HostPattern | None, options: tuple[Any, ...] = ()
+) -> Route:
+    """Return `item` with the full path, host param names and mount options of the place it was declared."""
     names = host.names if host is not None else ()
-    if not prefix.segments and not names:
+    if not prefix.segments and not names and not options:
         return item
-    return replace(item, full_path=full.source, host_params=names)
+    return replace(item, full_path=full.source, host_params=names, mount_options=options)

@@ -25,8 +25,9 @@ class Route:
     """One handler at one path for some methods (or for websockets, method "WEBSOCKET").
 
     ``full_path`` is ``path`` with the enclosing mount prefixes in front, and ``host_params``
-    the param names of an enclosing ``host`` pattern: the router fills both in when it flattens
-    mounts and hosts, so ``prepare`` sees them; they default to ``path`` and ``()``.
+    the param names of an enclosing ``host`` pattern, ``mount_options`` the options of the
+    enclosing mounts (outermost first): the router fills them in when it flattens mounts and
+    hosts, so ``prepare`` sees them; they default to ``path``, ``()`` and ``()``.
     """
 
     path: str
@@ -38,6 +39,7 @@ class Route:
     kind: Literal["http", "websocket"] = "http"
     full_path: str = ""
     host_params: tuple[str, ...] = ()
+    mount_options: tuple[PMap[str, Any], ...] = ()
     pattern: PathPattern = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -66,6 +68,7 @@ class Mount:
     app: Any = None
     name: str | None = None
     middleware: tuple[Any, ...] = ()
+    options: PMap[str, Any] = field(default_factory=lambda: pmap({}))
     full_prefix: str = ""
     pattern: PathPattern = field(init=False, repr=False, compare=False)
 
@@ -190,15 +193,17 @@ def _split_target(target: Any, owner: str) -> tuple[tuple[RouteLike, ...] | None
 
 
 def mount(
-    prefix: str, target: Any, *, name: str | None = None, middleware: Sequence[Any] = ()
+    prefix: str, target: Any, *, name: str | None = None, middleware: Sequence[Any] = (),
+    **options: Any,
 ) -> Mount:
     """Return a ``Mount`` of ``target`` under ``prefix``.
 
     A sequence target is a list of routes (flattened at compile time); anything else is
-    an ASGI app, matched at ``prefix``, ``prefix/`` and ``prefix/anything``.
+    an ASGI app, matched at ``prefix``, ``prefix/`` and ``prefix/anything``. ``options``
+    (``dependencies=``, ``blocking=``, ...) apply to every route inside, under each route's own.
     """
     routes, app = _split_target(target, f"mount {prefix!r}")
-    return Mount(prefix, routes, app, name, tuple(middleware))
+    return Mount(prefix, routes, app, name, tuple(middleware), pmap(options))
 
 
 def host(

@@ -10,14 +10,13 @@ from sqlalchemy import insert
 
 from examples.notes_api import create_app
 from examples.notes_api.database import (
+    Session,
     database_url,
-    db,
     lifespan_for,
     make_engine,
     notes,
-    transaction,
 )
-from lette_fp import App, Request, Response, get, mount, post, text
+from lette_fp import App, Response, get, mount, post, text
 from lette_fp.testing import TestClient
 from tests.servers import ServerFactory
 
@@ -77,6 +76,20 @@ def test_bad_bodies_are_400_415_or_422_naming_the_field(client: TestClient) -> N
     assert client.get("/notes").json()["total"] == 0
 
 
+def test_an_id_too_large_for_the_database_is_a_422_not_a_500(client: TestClient) -> None:
+    for method in ("GET", "PUT", "PATCH", "DELETE"):
+        resp = client.request(method, "/notes/99999999999999999999999", json={"title": "x"})
+        assert resp.status_code == 422, method
+        assert resp.json()["detail"][0]["loc"] == ["path", "id"]
+    assert client.get("/notes/0").status_code == 422
+
+
+def test_list_and_show_return_structs_as_json(client: TestClient) -> None:
+    note = create(client, "typed")
+    assert client.get(f"/notes/{note['id']}").json() == note
+    assert client.get("/notes").json()["items"] == [note]
+
+
 def test_a_taken_title_is_409(client: TestClient) -> None:
     first = create(client, "unique")
     second = create(client, "other")
@@ -119,20 +132,20 @@ def test_an_import_is_all_or_nothing(client: TestClient) -> None:
 
 
 def test_an_exception_after_a_write_rolls_the_transaction_back(url: str) -> None:
-    async def write_then_fail(req: Request) -> Response:
-        await db(req).execute(insert(notes).values(title="ghost", body="", created_at=datetime.now(UTC), updated_at=datetime.now(UTC)))
+    async def write_then_fail(db: Session) -> Response:
+        await db.execute(insert(notes).values(title="ghost", body="", created_at=datetime.now(UTC), updated_at=datetime.now(UTC)))
         raise RuntimeError("after the insert")
 
-    async def write(req: Request) -> Response:
-        await db(req).execute(insert(notes).values(title="kept", body="", created_at=datetime.now(UTC), updated_at=datetime.now(UTC)))
+    async def write(db: Session) -> Response:
+        await db.execute(insert(notes).values(title="kept", body="", created_at=datetime.now(UTC), updated_at=datetime.now(UTC)))
         return text("ok")
 
-    async def count(req: Request) -> Response:
-        rows = await db(req).execute(notes.select())
+    async def count(db: Session) -> Response:
+        rows = await db.execute(notes.select())
         return text(",".join(row.title for row in rows))
 
     app = App(
-        routes=[mount("/", [post("/fail", write_then_fail), post("/write", write), get("/titles", count)], middleware=[transaction])],
+        routes=[mount("/", [post("/fail", write_then_fail), post("/write", write), get("/titles", count)])],
         lifespan=lifespan_for(url),
     )
     with TestClient(app, raise_server_exceptions=False) as client:
@@ -178,3 +191,19 @@ def test_notes_api_on_a_real_server(serve: ServerFactory, url: str) -> None:
 
     with serve(create_app(url)) as base_url:
         anyio.run(scenario, base_url)
+
+
+def test_the_session_provider_can_be_overridden(url: str) -> None:
+    from examples.notes_api.database import get_session
+    from lette_fp import HTTPError
+
+    async def unavailable() -> Any:
+        raise HTTPError(503, "database unavailable")
+        yield  # an async generator, like get_session
+
+    app = create_app(url)
+    with TestClient(app.with_overrides({get_session: unavailable})) as down:
+        assert down.get("/notes").status_code == 503
+        assert down.post("/notes", json={"title": "x"}).status_code == 503
+    with TestClient(app) as up:
+        assert up.get("/notes").json()["total"] == 0
