@@ -161,8 +161,8 @@ class Request(msgspec.Struct, frozen=True):
     def json(self, type: Any = Any) -> Any:
         """Decode the JSON body of a read request, into `type` when given (msgspec).
 
-        Malformed JSON raises HTTPError(400) with the decoder's message; JSON of the wrong shape
-        raises HTTPError(422) whose detail names the field.
+        Malformed JSON raises HTTPError(400) with the decoder's message (JSON nested too deeply
+        too); JSON of the wrong shape raises HTTPError(422) whose detail names the field.
         """
         from lette_fp.http.body_errors import decode_json
 
