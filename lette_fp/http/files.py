@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 import msgspec
 
-from lette_fp.http.headers import RawHeaders, raw_headers
+from lette_fp.http.headers import RawHeaders, header_pair, raw_headers
 from lette_fp.http.response import HeadersArg, Response, _charset
 
 DEFAULT_CHUNK_SIZE = 64 * 1024
@@ -71,7 +71,7 @@ def file(
     ]
     if filename is not None:
         value = content_disposition(content_disposition_type, filename)
-        pairs.append((b"content-disposition", value.encode("latin-1")))
+        pairs.append(header_pair(b"content-disposition", value))
     extra: RawHeaders = raw_headers(headers)
     if extra:
         names = {name for name, _ in extra}
