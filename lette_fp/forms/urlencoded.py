@@ -13,7 +13,6 @@ from lette_fp.forms.limits import FormLimits
 from lette_fp.forms.parser_log import PARSER_LOG
 from lette_fp.http.errors import HTTPError
 
-
 _AMPERSANDS = re.compile(rb"&{2,}")
 
 
