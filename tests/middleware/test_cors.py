@@ -142,3 +142,24 @@ def test_error_responses_get_cors_headers_too() -> None:
     missing = client.get("/nope", headers={"origin": "https://a.org"})
     assert missing.status_code == 404
     assert missing.headers["access-control-allow-origin"] == "https://a.org"
+
+
+PNA = {"origin": "https://example.org", "access-control-request-method": "GET"}
+
+
+def test_private_network_access_is_granted_only_when_allowed_and_asked_for() -> None:
+    allowed = app_with(allow_origins=["*"], allow_methods=["*"], allow_private_network=True)
+    plain = allowed.options("/", headers=PNA)
+    assert plain.status_code == 200
+    assert "access-control-allow-private-network" not in plain.headers
+    asked = allowed.options("/", headers={**PNA, "access-control-request-private-network": "true"})
+    assert asked.status_code == 200
+    assert asked.headers["access-control-allow-private-network"] == "true"
+
+
+def test_private_network_access_asked_for_without_the_option_is_400() -> None:
+    client = app_with(allow_origins=["*"], allow_methods=["*"])
+    resp = client.options("/", headers={**PNA, "access-control-request-private-network": "true"})
+    assert (resp.status_code, resp.text) == (400, "Disallowed CORS private-network")
+    assert "access-control-allow-private-network" not in resp.headers
+    assert client.options("/", headers=PNA).status_code == 200
