@@ -23,7 +23,7 @@ from typing import Any
 import anyio
 
 from lette_fp.asgi.send import Receive
-from lette_fp.ws import Message
+from lette_fp.ws import ClientClose, Message
 
 logger = logging.getLogger("lette_fp.error")
 
@@ -58,7 +58,7 @@ class Inbox:
 
     __slots__ = (
         "_receive", "path", "buffer", "held", "receiving", "ended", "readers", "idle_since",
-        "_changed", "_waiters", "_watcher_wakeup", "on_disconnect", "current_task",
+        "_changed", "_waiters", "_watcher_wakeup", "on_disconnect", "current_task", "client_close",
     )
 
     def __init__(self, receive: Receive, path: str, on_disconnect: Callable[[], None]) -> None:
@@ -75,6 +75,7 @@ class Inbox:
         self._changed = anyio.Event()
         self._waiters = 0
         self._watcher_wakeup: anyio.Event | None = None
+        self.client_close: ClientClose | None = None
 
     def take(self) -> Message:
         """Return the oldest message read ahead, giving its cost back to the budget."""
@@ -117,7 +118,7 @@ class Inbox:
             event = await self._receive()
         except Exception:
             logger.debug("receive failed on WebSocket %s; treated as a disconnect", self.path, exc_info=True)
-            event = {"type": "websocket.disconnect"}
+            event = {"type": "websocket.disconnect", "code": 1006}
         finally:
             self.receiving = False
             self._notify()
@@ -126,6 +127,8 @@ class Inbox:
             text = event.get("text")
             return text if text is not None else event.get("bytes")
         if kind == "websocket.disconnect":
+            if self.client_close is None:
+                self.client_close = ClientClose(event.get("code", 1005), event.get("reason") or "")
             self.end()
         return None
 
@@ -166,6 +169,11 @@ class Incoming:
 
     def __aiter__(self) -> Incoming:
         return self
+
+    @property
+    def client_close(self) -> ClientClose | None:
+        """How the client closed (code and reason), once it has left; None before."""
+        return self._inbox.client_close
 
     async def __anext__(self) -> Message:
         inbox = self._inbox
