@@ -108,6 +108,10 @@ class App:
         """Return the path of the named route with `params` filled in (raises NoMatchFound)."""
         return str(self.router.url_path_for(name, **params))
 
+    def reverse(self, name: str, params: Mapping[str, Any]) -> tuple[str | None, str]:
+        """Return `(host, path)` of the named route: the host of an enclosing `host(...)`, or None."""
+        return self.router.reverse(name, params)
+
     def _prepare(self, route: Any, middleware: Sequence[Middleware], full_name: str | None) -> Endpoint:
         fn = route.handler
         options = route.options

@@ -101,12 +101,15 @@ class Request(msgspec.Struct, frozen=True):
         return url.replace(path=self.root_path.rstrip("/") + "/", query="")
 
     def url_for(self, name: str, /, **params: Any) -> URL:
-        """Return the absolute URL of the named route with `params` (raises NoMatchFound)."""
+        """Return the absolute URL of the named route with `params` (raises NoMatchFound); a
+        route under `host(...)` gets that host (and the pattern's port, if any)."""
         if self.app is None:
             raise RuntimeError("url_for needs a request that came through an App")
-        path = self.app.url_path_for(name, **params)
+        host, path = self.app.reverse(name, params)
         app_root = self.attrs.get("app_root_path", self.root_path)
-        return self.url.replace(path=app_root.rstrip("/") + path, query="")
+        url = self.url.replace(path=app_root.rstrip("/") + path, query="")
+        where = split_host(host) if host is not None else None
+        return url if where is None else url.replace(hostname=where[0], port=where[1])
 
     def with_attrs(self, **values: Any) -> Request:
         """Return a copy whose `attrs` also hold `values` (request-scoped data from middleware)."""
