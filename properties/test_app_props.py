@@ -16,7 +16,21 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from lette_fp import App, FormData, Request, Response, accept, file, get, json, post, route, text, websocket, ws_json
+from lette_fp import (
+    App,
+    FormData,
+    Request,
+    Response,
+    accept,
+    file,
+    get,
+    json,
+    post,
+    route,
+    text,
+    websocket,
+    ws_json,
+)
 from lette_fp.graphql import graphql
 from lette_fp.middleware import cors, gzip, sessions
 from tests.asgi.ws_fake import FakeClient
