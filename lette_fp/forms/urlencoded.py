@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
-from urllib.parse import unquote_to_bytes
 
 from python_multipart import QuerystringParser
 
@@ -12,6 +11,7 @@ from lette_fp.forms.data import FormData, FormValue
 from lette_fp.forms.limits import FormLimits
 from lette_fp.forms.parser_log import PARSER_LOG
 from lette_fp.http.errors import HTTPError
+from lette_fp.http.url import percent_decode
 
 _AMPERSANDS = re.compile(rb"&{2,}")
 
@@ -26,9 +26,10 @@ def squeeze_separators(chunk: bytes) -> bytes:
 
 def decode_component(raw: bytes) -> str:
     """Decode one urlencoded name or value: `+` is a space, escapes are bytes, text is UTF-8
-    (invalid sequences replaced, so no input fails to decode)."""
+    (invalid sequences replaced, so no input fails to decode); HTTPError 400 past
+    MAX_BARE_PERCENTS lone `%` signs."""
     if b"%" in raw or b"+" in raw:
-        raw = unquote_to_bytes(raw.replace(b"+", b" "))
+        raw = percent_decode(raw.replace(b"+", b" "))
     return raw.decode("utf-8", "replace")
 
 

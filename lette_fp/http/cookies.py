@@ -27,9 +27,7 @@ def parse_cookies(header: str, max_cookies: int = MAX_COOKIES) -> dict[str, str]
     wrote reads back the same; a chunk without `=` is a value with an empty name. More than
     `max_cookies` non-empty chunks raise HTTPError(400).
     """
-    chunks = header.split(";")
-    if len(chunks) > max_cookies and sum(1 for c in chunks if c.strip()) > max_cookies:
-        raise HTTPError(400, f"Too many cookies (limit {max_cookies})")
+    chunks = _bounded_chunks(header, max_cookies) if header.count(";") >= max_cookies else header.split(";")
     cookies: dict[str, str] = {}
     for chunk in chunks:
         key, sep, value = chunk.partition("=")
@@ -41,6 +39,20 @@ def parse_cookies(header: str, max_cookies: int = MAX_COOKIES) -> dict[str, str]
         if key or value:
             cookies[key] = value
     return cookies
+
+
+_SEPARATORS = re.compile(r";[;\s]*")
+_CONTENT = re.compile(r"[^;\s]")
+
+
+def _bounded_chunks(header: str, max_cookies: int) -> list[str]:
+    """Split a header holding many `;` into its chunks with the empty ones mostly gone, in C passes
+    that stop past `max_cookies` chunks: HTTPError(400) when more than that are non-empty."""
+    parts = _SEPARATORS.sub(";", header, count=max_cookies + 1).split(";", max_cookies + 1)
+    tail = parts.pop() if len(parts) > max_cookies + 1 else ""
+    if _CONTENT.search(tail) is not None or sum(1 for part in parts if part.strip()) > max_cookies:
+        raise HTTPError(400, f"Too many cookies (limit {max_cookies})")
+    return parts
 
 
 def cookie_value(value: str) -> str:
