@@ -1,7 +1,6 @@
 """lette_fp: a functional ASGI web framework. Pure handlers over immutable requests; responses are data."""
 
 from lette_fp.app import App
-from lette_fp.asgi import websocket as _websocket_edge  # noqa: F401  (installs the WebSocket edge)
 from lette_fp.forms import FormData, UploadFile
 from lette_fp.http.errors import HTTPError
 from lette_fp.http.files import file

@@ -1,59 +1,73 @@
-"""App: compiles routes, middleware, exception handlers and lifespan once, into an ASGI callable."""
+"""App: route data and configuration, compiled once into a `Compiled` value and its ASGI callable.
+
+The composed handler is a straight line: app middleware, then the router stage (one
+`Router.match`), then each route's mount and route middleware, then its endpoint (adapted once
+by `lette_fp.params.adapt`). An `HTTPError`, or an exception an `exception_handlers` entry maps,
+becomes a Response right around where it was raised: the router stage answers for the endpoint
+(and for 404/405), and each middleware's answer is guarded, so every middleware sees errors from
+inside it as Responses. What nothing maps reaches the edge: the 500 is sent, then the exception
+goes on to the server.
+"""
 
 from __future__ import annotations
 
-import logging
+import inspect
 import re
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
-from types import CoroutineType, MappingProxyType
+from types import MappingProxyType
 from typing import Any
 
 import msgspec
 
-from lette_fp.asgi.http import serve
-from lette_fp.debug import debug_error, internal_error
+from lette_fp.asgi.app import make_asgi
+from lette_fp.asgi.compiled import Compiled, LifespanContext
+from lette_fp.asgi.types import ASGIApp
+from lette_fp.exception_handlers import ExceptionHandler, ExceptionHandlers, http_error_response
 from lette_fp.http.entities import Delegate
 from lette_fp.http.errors import HTTPError
-from lette_fp.http.request import EMPTY_MAPPING, Request
-from lette_fp.http.response import Response, empty, json, redirect
-from lette_fp.params.binding import bind, is_plain_sync_handler
-from lette_fp.pipeline import Handler, Middleware, compose, interpret, to_handler
+from lette_fp.http.request import Request
+from lette_fp.http.response import Response, empty, redirect
+from lette_fp.params import adapt
+from lette_fp.pipeline import ErrorAnswer, Handler, Middleware, guard, layer
 from lette_fp.routing import Found, MethodNotAllowed, RedirectSlash, Router
+from lette_fp.routing.routes import Mount, Route
 
-logger = logging.getLogger("lette_fp.error")
-
-ExceptionHandler = Callable[[Request, Exception], Any]
-"""`(Request, Exception) -> Response` (sync or async, or a `returns` container of a Response)."""
+__all__ = ["App", "Endpoint", "ExceptionHandler", "Lifespan", "http_error_response"]
 
 Lifespan = Callable[["App"], AbstractAsyncContextManager[Mapping[str, Any] | None]]
-"""An async context manager factory; what it yields becomes `req.state`."""
-
-Endpoint = tuple[Callable[[Request], Any], bool]
-"""What the router hands back for a route: the handler, and whether to call it directly and
-interpret what it returns (a plain sync handler, or the outermost route middleware's handler: no
-adapter around it) rather than await it as an async Handler."""
+"""An async context manager factory, given the App; what it yields becomes `req.state`."""
 
 DEFAULT_MAX_BODY_SIZE = 10 * 1024 * 1024
 _replace = msgspec.structs.replace
 _PARAM = re.compile(r"{([A-Za-z_][A-Za-z0-9_]*)(?::[^}]*)?}")
 
 
-def http_error_response(req: Request, exc: HTTPError) -> Response:
-    """Return the default answer for an HTTPError: JSON `{"detail": ...}` with its headers
-    (no body for statuses that can't have one)."""
-    if exc.status < 200 or exc.status in (204, 304):
-        return empty(exc.status, exc.headers)
-    return json({"detail": exc.detail}, status=exc.status, headers=exc.headers)
+class Endpoint(msgspec.Struct, frozen=True, gc=False):
+    """What the router hands back for a route: its handler (the endpoint adapted, inside its
+    mount and route middleware) and the route's full template, mount prefixes included."""
+
+    handler: Handler
+    template: str
 
 
 class App:
     """An ASGI application built from route data; see DESIGN.md for the shape.
 
     `App(routes, middleware=(), exception_handlers={}, lifespan=None, debug=False,
-    redirect_slashes=True, max_body_size=10 MiB)`. Everything that depends only on configuration
-    (the router, the middleware chain, the handlers' parameter binding) happens here, once.
+    redirect_slashes=True, max_body_size=10 MiB, asgi_middleware=())`. Everything that depends
+    only on configuration (the router, the middleware chain, the handlers' parameters) is
+    compiled here, once, into `app.compiled`. `middleware` are lette_fp middleware (functions
+    from handler to handler); `asgi_middleware` are ASGI middleware (`app -> app` callables or
+    Starlette `Middleware(cls, ...)` values) around the whole app, first outermost.
+
+    `app(scope, receive, send)` is the ASGI entry point (HTTP, WebSocket and lifespan scopes):
+    `__call__` is a slot holding the ASGI callable compiled for this App, so the server calls
+    it with no frame in between.
     """
+
+    __slots__ = ("__call__", "__dict__")
+    __call__: ASGIApp
 
     def __init__(
         self,
@@ -64,229 +78,192 @@ class App:
         debug: bool = False,
         redirect_slashes: bool = True,
         max_body_size: int | None = DEFAULT_MAX_BODY_SIZE,
+        asgi_middleware: Sequence[Any] = (),
     ) -> None:
+        for mw in middleware:
+            refuse_asgi_middleware(mw)
         self.debug = debug
         self.lifespan = lifespan
         self.max_body_size = max_body_size
-        self.state: Mapping[str, Any] | None = None
-        handlers = dict(exception_handlers or {})
-        self._status_handlers: dict[int, Handler2] = {
-            k: _adapt_exception_handler(v) for k, v in handlers.items() if isinstance(k, int)
-        }
-        self._type_handlers: dict[type[BaseException], Handler2] = {
-            k: _adapt_exception_handler(v) for k, v in handlers.items() if isinstance(k, type)
-        }
-        self.router = Router(
+        errors = ExceptionHandlers(exception_handlers, debug)
+        self._answer: ErrorAnswer = errors.answer
+        self.router: Router[Endpoint] = Router(
             list(routes), prepare=self._prepare, prepare_app=self._prepare_app,
-            redirect_slashes=redirect_slashes,
+            prepare_options=self._prepare_options, redirect_slashes=redirect_slashes,
         )
-        self._has_hosts = self.router.has_hosts
-        self._static_routes = self.router.static_routes
-        self.handler: Handler = compose(self._handle, list(middleware))
-        self.responder: Callable[[Request], Response | Awaitable[Response]] = (
-            self.handler if middleware else self.dispatch
+        handler = layer(router_stage(self.router, errors.answer), list(middleware), errors.answer)
+        self.compiled = Compiled(
+            handler=handler,
+            lifespan=self._lifespan_context() if lifespan is not None else None,
+            max_body_size=max_body_size,
+            urls=self.router,
+            route_of=route_of(self.router),
+            server_error=errors.server_error,
+            debug=debug,
         )
-        """What the edge calls per request: `dispatch` when there is no app-wide middleware (a sync
-        handler's Response then needs no coroutine, and the edge maps exceptions), else the
-        middleware chain."""
-        self.edge_routes: tuple[Mapping[str, Mapping[str, Endpoint]], Any] | None = (
-            None if middleware or self._has_hosts else (_edge_endpoints(self._static_routes), self.router.find)
-        )
-        """When the edge may route a request itself, before building it (no app-wide middleware, no
-        hosts): every static path's endpoints by method (those outside mounts), and the trie's
-        `find`; see `asgi/http.py`."""
-        self._error_handler = self._status_handlers.get(500) or self._type_handlers.get(Exception)
-        from lette_fp.asgi.app import make_asgi
+        self.__call__ = wrap_asgi(make_asgi(self.compiled), asgi_middleware)
 
-        self._asgi = make_asgi(self)
-
-    __call__ = serve
-    """The ASGI entry point (HTTP, WebSocket and lifespan scopes): the adapter's `serve`, so an
-    http request pays for no extra coroutine in between."""
 
     def url_path_for(self, name: str, /, **params: Any) -> str:
         """Return the path of the named route with `params` filled in (raises NoMatchFound)."""
         return str(self.router.url_path_for(name, **params))
 
-    def reverse(self, name: str, params: Mapping[str, Any]) -> tuple[str | None, str]:
-        """Return `(host, path)` of the named route: the host of an enclosing `host(...)`, or None."""
-        return self.router.reverse(name, params)
+    def _lifespan_context(self) -> LifespanContext:
+        lifespan = self.lifespan
+        assert lifespan is not None
+        return lambda: lifespan(self)
 
-    def _prepare(self, route: Any, middleware: Sequence[Middleware], full_name: str | None) -> Endpoint:
-        fn = route.handler
-        options = route.options
-        if not middleware and "max_body_size" not in options and is_plain_sync_handler(fn):
-            return (fn, True)
+    def _layered(self, endpoint: Handler, middleware: Sequence[Middleware]) -> Handler:
+        """`endpoint` inside its mount and route middleware, each guarded; with none, the router
+        stage answers the endpoint's errors itself."""
+        if not middleware:
+            return endpoint
+        return layer(guard(endpoint, self._answer), list(middleware), self._answer)
+
+    def _prepare(self, route: Route, middleware: tuple[Any, ...], full_name: str | None) -> Endpoint:
         names = frozenset((*_PARAM.findall(route.full_path), *route.host_params))
-        if middleware and "max_body_size" not in options:
-            return (middleware[0](compose(bind(fn, names), list(middleware[1:]))), True)
-        handler = compose(bind(fn, names), list(middleware))
+        options = route.options
+        handler = self._layered(adapt(route.handler, path_params=names, options=options), middleware)
         if "max_body_size" in options:
-            handler = _with_body_limit(handler, options["max_body_size"])
-        return (handler, False)
+            handler = with_body_limit(handler, options["max_body_size"])
+        return Endpoint(handler, route.full_path)
 
-    def _prepare_app(self, mount: Any, middleware: Sequence[Middleware]) -> Endpoint:
-        target = mount.app
+    def _prepare_app(self, mount: Mount, middleware: tuple[Any, ...]) -> Endpoint:
+        return Endpoint(self._layered(delegate_to(mount.app), middleware), mount.full_prefix or "/")
 
-        async def delegate(req: Request) -> Response:
-            return Response(200, (), Delegate(target, req.root_path, req.path_params))
+    def _prepare_options(self, route: Route, middleware: tuple[Any, ...], allow: tuple[str, ...]) -> Endpoint:
+        return Endpoint(self._layered(answer_options(allow), middleware), route.full_path)
 
-        return (compose(delegate, list(middleware)), False)
 
-    def respond(self, req: Request) -> Response | Awaitable[Response]:
-        """Route `req` and run its endpoint, without the app-wide middleware: return the Response
-        itself when a plain sync handler answered at once, else an awaitable of it. Exceptions
-        are mapped by the exception handlers either way (re-raised when none answers)."""
-        try:
-            answer = self.dispatch(req)
-        except Exception as exc:
-            return self._settle_error(req, exc)
-        if isinstance(answer, Response):
-            return answer
-        return self._settle(req, answer)
+def router_stage(router: Router[Endpoint], answer: ErrorAnswer) -> Handler:
+    """Return the handler that routes a request (one `Router.match`), records the route's
+    template and params in the ASGI scope (`scope["route"]`, `scope["path_params"]`, as
+    Starlette's router does) and calls its endpoint; errors become Responses here."""
+    match = router.match
+    has_hosts = router.has_hosts
 
-    def dispatch(self, req: Request) -> Response | Awaitable[Any]:
-        """Route `req` and call its endpoint: return the Response a plain sync handler gave, else
-        an awaitable of the answer (a Response, or what `interpret` turns into one). Exceptions
-        are raised as they are: the caller maps them (`respond`, or the edge when there is no
-        app-wide middleware)."""
+    async def route(req: Request) -> Response:
         path = req.path
         root = req.root_path
         if root and path.startswith(root):
             path = path[len(root):] or "/"
-        match: Any = None
-        if not self._has_hosts:
-            by_method = self._static_routes.get(path)
-            if by_method is not None:
-                match = by_method.get(req.method)
-        if match is None:
-            host = req.headers.get("host") if self._has_hosts else None
-            match = self.router.match(req.method, path, host)
-        if type(match) is not Found:
-            return self._unrouted(req, match)
-        params = match.params
-        prefix = match.prefix
-        if params or prefix:
+        try:
+            found = match(req.method, path, req.headers.get("host") if has_hosts else None)
+            if type(found) is not Found:
+                return unrouted(req, found)
+            endpoint = found.endpoint
+            params = found.params
+            scope = req._scope
+            if scope is not None:
+                scope["route"] = endpoint.template
+                scope["path_params"] = params or {}
+            prefix = found.prefix
             if prefix:
                 attrs = req.attrs if "app_root_path" in req.attrs else MappingProxyType({**req.attrs, "app_root_path": root})
-                req = req.replace(path_params=params, root_path=root + prefix, attrs=attrs)
-            else:
+                req = _replace(req, path_params=params, root_path=root + prefix, attrs=attrs)
+            elif params:
                 req = _replace(req, path_params=params)
-        fn, sync = match.endpoint
-        if sync:
-            result = fn(req)
-            if type(result) is Response or type(result) is CoroutineType:
-                return result
-            return interpret(result)
-        return fn(req)  # type: ignore[no-any-return]
-
-    async def _settle(self, req: Request, pending: Awaitable[Any]) -> Response:
-        try:
-            resp = await pending
-            return resp if type(resp) is Response else await interpret(resp)
+            return await endpoint.handler(req)
         except Exception as exc:
-            resp = await self.handle_exception(req, exc)
+            resp = await answer(req, exc)
             if resp is None:
                 raise
             return resp
 
-    async def _settle_error(self, req: Request, exc: Exception) -> Response:
-        resp = await self.handle_exception(req, exc)
-        if resp is None:
-            raise exc
-        return resp
-
-    async def _handle(self, req: Request) -> Response:
-        resp = self.respond(req)
-        return resp if type(resp) is Response else await resp  # type: ignore[misc]
-
-    _handle.__lette_async_handler__ = True  # type: ignore[attr-defined]
-
-    def _unrouted(self, req: Request, match: Any) -> Response:
-        """Answer a request no route took: 404, 405 with Allow (204 for OPTIONS), or the slash redirect."""
-        if isinstance(match, MethodNotAllowed):
-            allow = ", ".join(match.allow)
-            if req.method == "OPTIONS":
-                allow = ", ".join(sorted({*match.allow, "OPTIONS"}))
-                return empty(204, {"allow": allow})
-            raise HTTPError(405, headers={"allow": allow})
-        if isinstance(match, RedirectSlash):
-            target = match.path
-            root = req.root_path
-            if root:
-                target = root.rstrip("/") + target
-            if req.query_string:
-                target += "?" + req.query_string.decode("latin-1")
-            return redirect(target, 307)
-        raise HTTPError(404)
-
-    async def handle_exception(self, req: Request, exc: Exception) -> Response | None:
-        """Return the answer to `exc` from the exception handlers (by status for an HTTPError,
-        else by the exception's type), the default answer for an HTTPError, or None."""
-        if isinstance(exc, HTTPError):
-            handler = self._status_handlers.get(exc.status) or self._lookup_type(exc)
-            if handler is None:
-                return http_error_response(req, exc)
-            return await handler(req, exc)
-        handler = self._lookup_type(exc)
-        return None if handler is None else await handler(req, exc)
-
-    def _lookup_type(self, exc: BaseException) -> Handler2 | None:
-        if not self._type_handlers:
-            return None
-        for cls in type(exc).__mro__:
-            handler = self._type_handlers.get(cls)
-            if handler is not None and cls is not Exception:
-                return handler
-        return None
-
-    async def error_response(self, req: Request, exc: BaseException) -> Response:
-        """Return the 500 for an unhandled exception: the app's 500/Exception handler, the debug
-        page with `debug=True`, or a bare "Internal Server Error"."""
-        if self._error_handler is not None and isinstance(exc, Exception):
-            try:
-                return await self._error_handler(req, exc)
-            except Exception:
-                logger.exception("the 500 exception handler failed")
-        return debug_error(req, exc) if self.debug else internal_error(req, exc)
-
-    def request_state(self, scope_state: Mapping[str, Any] | None) -> Mapping[str, Any]:
-        """Return the read-only `req.state`: what lifespan yielded, else the server's scope state."""
-        if self.state is not None:
-            return self.state
-        return MappingProxyType(dict(scope_state)) if scope_state else EMPTY_MAPPING
+    return route
 
 
-Handler2 = Callable[[Request, Exception], Awaitable[Response]]
+def unrouted(req: Request, match: Any) -> Response:
+    """Answer a request no route took: the slash redirect, or raise HTTPError 405 (with Allow)
+    or 404."""
+    if isinstance(match, RedirectSlash):
+        target = match.path
+        root = req.root_path
+        if root:
+            target = root.rstrip("/") + target
+        if req.query_string:
+            target += "?" + req.query_string.decode("latin-1")
+        return redirect(target, 307)
+    if isinstance(match, MethodNotAllowed):
+        raise HTTPError(405, headers={"allow": ", ".join(match.allow)})
+    raise HTTPError(404)
 
 
-def _adapt_exception_handler(fn: ExceptionHandler) -> Handler2:
-    async def handler(req: Request, exc: Exception) -> Response:
-        return await interpret(fn(req, exc))
+def route_of(router: Router[Endpoint]) -> Callable[[str, str, str | None], str | None]:
+    """Return `route_of(method, path, host)`: the full template of the route `router` would
+    give that request (None when none would), for tracing and metrics."""
 
-    return handler
+    def template(method: str, path: str, host: str | None = None) -> str | None:
+        found = router.match(method, path, host)
+        return found.endpoint.template if type(found) is Found else None
+
+    return template
 
 
-def _with_body_limit(handler: Handler, limit: int | None) -> Handler:
+def answer_options(allow: tuple[str, ...]) -> Handler:
+    """Return the endpoint answering OPTIONS where no route declares it: 204 with `Allow`."""
+    headers = {"allow": ", ".join(allow)}
+
+    async def options(req: Request) -> Response:
+        return empty(204, headers)
+
+    return options
+
+
+def delegate_to(target: ASGIApp) -> Handler:
+    """Return the endpoint of an app mount: a `Delegate` body, so the edge hands the exchange to
+    `target` with the mount's root path and params."""
+
+    async def delegate(req: Request) -> Response:
+        return Response(200, (), Delegate(target, req.root_path, req.path_params))
+
+    return delegate
+
+
+def with_body_limit(handler: Handler, limit: int | None) -> Handler:
+    """Return `handler` reading the request body within `limit` bytes (a route's `max_body_size`)."""
+
     async def limited(req: Request) -> Response:
-        body = req.body
-        with_limit = getattr(body, "with_limit", None)
+        with_limit = getattr(req.body, "with_limit", None)
         if with_limit is not None:
-            req = req.replace(body=with_limit(limit))
+            req = _replace(req, body=with_limit(limit))
         return await handler(req)
 
-    return to_handler(limited)
+    return limited
 
 
-def _edge_endpoints(static: Mapping[str, Mapping[str | None, Any]]) -> dict[str, dict[str, Endpoint]]:
-    """Return the static table as the edge reads it: path → {method: endpoint}, keeping only the
-    matches it may serve directly (no mount prefix); a path whose method is missing is left to
-    `dispatch` (405, or the mounted app)."""
-    return {
-        path: {
-            method: found.endpoint
-            for method, found in by_method.items()
-            if method is not None and type(found) is Found and not found.prefix
-        }
-        for path, by_method in static.items()
-    }
+def wrap_asgi(app: ASGIApp, middleware: Sequence[Any]) -> ASGIApp:
+    """Return `app` inside ASGI `middleware`, the first outermost: each an `app -> app` callable
+    or a Starlette `Middleware(cls, *args, **kwargs)` value."""
+    for mw in reversed(middleware):
+        app = mw.cls(app, *mw.args, **mw.kwargs) if _is_starlette_middleware(mw) else mw(app)
+    return app
+
+
+def _is_starlette_middleware(obj: Any) -> bool:
+    return all(hasattr(obj, name) for name in ("cls", "args", "kwargs")) and inspect.isclass(obj.cls)
+
+
+def _takes_asgi_call(fn: Any) -> bool:
+    try:
+        params = list(inspect.signature(fn).parameters)
+    except (TypeError, ValueError):
+        return False
+    return params[-3:] == ["scope", "receive", "send"]
+
+
+def refuse_asgi_middleware(mw: Any) -> None:
+    """Raise TypeError when `mw`, passed in `App(middleware=...)`, is ASGI middleware: a Starlette
+    `Middleware(...)` value, a class whose instances are ASGI apps, or such an instance."""
+    if _is_starlette_middleware(mw):
+        what = f"Middleware({mw.cls.__name__}, ...)"
+    elif inspect.isclass(mw) and _takes_asgi_call(mw.__call__):
+        what = mw.__name__
+    elif not inspect.isfunction(mw) and not inspect.isclass(mw) and _takes_asgi_call(type(mw).__call__):
+        what = f"a {type(mw).__name__} instance"
+    else:
+        return
+    raise TypeError(
+        f"{what} is ASGI middleware (it wraps an ASGI app): pass it in App(asgi_middleware=[...]). "
+        "App(middleware=[...]) takes lette_fp middleware, functions from handler to handler."
+    )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Awaitable, Callable, Sequence
+from types import CoroutineType
 from typing import Any
 
 from returns.io import IO, IOResult
@@ -61,59 +62,66 @@ async def interpret(result: Any) -> Response:
             raise TypeError(f"a handler returned {type(result).__name__}, not a Response: {result!r}")
 
 
-def returns_response(fn: Any) -> bool:
-    """Return True when `fn` is an `async def` annotated `-> Response` (lette_fp's, by name or as a
-    string naming it in the function's module): it is trusted to return one, as its type says."""
-    if not inspect.iscoroutinefunction(fn):
-        return False
-    annotation = getattr(fn, "__annotations__", {}).get("return")
-    if isinstance(annotation, str):
-        annotation = getattr(fn, "__globals__", {}).get(annotation) if annotation.isidentifier() else None
-    return annotation is Response
-
-
 def to_handler(fn: AnyHandler) -> Handler:
     """Adapt any handler (sync or async, plain or `returns`-returning) to `async (Request) -> Response`.
 
-    Done once at start-up. A sync handler is called directly on the event loop: it is a pure function.
-    An `async def` annotated `-> Response` is returned as it is (no adapter frame per request).
+    Done once, when the App is built. A sync handler is called directly on the event loop: it is a
+    pure function. What it returns is checked to be a Response, or interpreted into one.
     """
-    if getattr(fn, "__lette_async_handler__", False) or returns_response(fn):
-        return fn
     if is_async_callable(fn):
 
         async def call_async(req: Request) -> Response:
             result = await fn(req)
-            if type(result) is Response:
-                return result
-            return await interpret(result)
+            return result if type(result) is Response else await interpret(result)
 
-        return mark_handler(call_async, fn)
+        return functools.wraps(fn)(call_async)
 
     async def call_sync(req: Request) -> Response:
         result = fn(req)
-        if type(result) is Response:
-            return result
-        return await interpret(result)
+        return result if type(result) is Response else await interpret(result)
 
-    return mark_handler(call_sync, fn)
+    return functools.wraps(fn)(call_sync)
 
 
-def mark_handler(handler: Handler, original: Any) -> Handler:
-    """Mark `handler`, an adapter made for `original`, as already `async (Request) -> Response`
-    (`to_handler` returns it as it is) and give it `original`'s names; return it."""
-    handler.__lette_async_handler__ = True  # type: ignore[attr-defined]
-    handler.__wrapped__ = original  # type: ignore[attr-defined]
-    handler.__name__ = getattr(original, "__name__", handler.__name__)
-    handler.__qualname__ = getattr(original, "__qualname__", handler.__qualname__)
-    return handler
+ErrorAnswer = Callable[[Request, Exception], Awaitable[Response | None]]
+"""Maps an exception to its Response (an `HTTPError`, or one an exception handler takes), or
+returns None when nothing maps it (then it goes on, to the next layer out)."""
+
+
+def guard(handler: AnyHandler, errors: ErrorAnswer) -> Handler:
+    """Return `handler` as `async (Request) -> Response` whose exceptions become Responses right
+    there, as `errors` maps them; an exception nothing maps is raised on, unchanged."""
+
+    async def guarded(req: Request) -> Response:
+        try:
+            result = handler(req)
+            if type(result) is CoroutineType:
+                result = await result
+            return result if type(result) is Response else await interpret(result)
+        except Exception as exc:
+            answer = await errors(req, exc)
+            if answer is None:
+                raise
+            return answer
+
+    return functools.wraps(handler)(guarded)
 
 
 def compose(handler: AnyHandler, middleware: Sequence[Middleware]) -> Handler:
-    """Wrap `handler` in `middleware`, the first in the list outermost; return the async result."""
-    wrapped = to_handler(handler)
+    """Wrap `handler` (any handler, adapted once) in `middleware`, the first in the list
+    outermost; return the async result."""
+    return layer(to_handler(handler), middleware)
+
+
+def layer(handler: Handler, middleware: Sequence[Middleware], errors: ErrorAnswer | None = None) -> Handler:
+    """Wrap an adapted `handler` in `middleware`, the first in the list outermost.
+
+    With `errors`, each middleware's handler is guarded: what a middleware raises becomes a
+    Response one layer out, so every middleware sees errors from inside it as Responses.
+    """
+    wrapped = handler
     for mw in reversed(middleware):
-        wrapped = to_handler(mw(wrapped))
+        wrapped = to_handler(mw(wrapped)) if errors is None else guard(mw(wrapped), errors)
     return wrapped
 
 
@@ -129,7 +137,7 @@ def on_request(fn: Callable[[Request], Request | Response | Awaitable[Request | 
                 return await next_handler(result)
             return await interpret(result)
 
-        return mark_handler(handler, fn)
+        return functools.wraps(fn)(handler)
 
     return middleware
 
@@ -145,6 +153,6 @@ def on_response(fn: Callable[[Request, Response], Response | Awaitable[Response]
             result = await fn(req, resp) if fn_is_async else fn(req, resp)  # type: ignore[misc]
             return result if type(result) is Response else await interpret(result)
 
-        return mark_handler(handler, fn)
+        return functools.wraps(fn)(handler)
 
     return middleware

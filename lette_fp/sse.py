@@ -14,9 +14,10 @@ from typing import Any
 
 import msgspec
 
+from lette_fp.http.entities import Stream
 from lette_fp.http.headers import RawHeaders, raw_headers
 from lette_fp.http.response import HeadersArg, Response
-from lette_fp.http.streams import HeartbeatStream, as_async_iterable, is_thread_backed
+from lette_fp.http.streams import as_async_iterable, is_thread_backed
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _encoder = msgspec.json.Encoder()
@@ -108,10 +109,10 @@ def sse(
         extra = raw_headers(headers)
         names = {name for name, _ in extra}
         pairs = tuple(pair for pair in SSE_HEADERS if pair[0] not in names) + extra
-    body = HeartbeatStream(
+    body = Stream(
         _encoded(as_async_iterable(events)),
         thread_backed=is_thread_backed(events),
-        interval=ping if ping and ping > 0 else 0.0,
-        beat=PING,
+        ping_interval=ping if ping and ping > 0 else None,
+        ping=PING,
     )
     return Response(200, pairs, body)

@@ -13,6 +13,7 @@ from typing import Any
 
 import msgspec
 
+from lette_fp.http.entities import WebSocketPipe
 from lette_fp.http.headers import raw_headers
 from lette_fp.http.request import Request
 from lette_fp.http.response import HeadersArg, Response
@@ -65,14 +66,6 @@ Outgoing = Message | Close
 
 Pipe = Callable[[Incoming], AsyncIterable[Any]]
 """A function from the client's messages to the messages to send (usually an async generator)."""
-
-
-class WebSocketPipe(msgspec.Struct, frozen=True):
-    """The body of an accepting Response: the adapter runs `pipe` on the connection and answers
-    the handshake with `subprotocol` (None for none)."""
-
-    pipe: Pipe
-    subprotocol: str | None = None
 
 
 def accept(pipe: Pipe, subprotocol: str | None = None, headers: HeadersArg = None) -> Response:

@@ -114,18 +114,18 @@ def test_errors_name_the_template_and_the_line(templates: Templates) -> None:
         templates.stream(req, "nope.html")
 
 
-def test_a_template_error_is_a_500_with_details_only_in_the_log_or_debug_page(
-    templates: Templates, caplog: pytest.LogCaptureFixture
+def test_a_template_error_is_a_500_with_details_only_in_the_server_log_or_debug_page(
+    templates: Templates,
 ) -> None:
     def missing(req: Request) -> Response:
         return templates.render(req, "nope.html")
 
     routes = [get("/", missing)]
-    with caplog.at_level(logging.ERROR, logger="lette_fp.error"):
-        resp = TestClient(App(routes=routes), raise_server_exceptions=False).get("/")
+    resp = TestClient(App(routes=routes), raise_server_exceptions=False).get("/")
     assert resp.status_code == 500
     assert resp.text == "Internal Server Error"
-    assert "template 'nope.html': not found" in caplog.text
+    with pytest.raises(TemplateError, match="template 'nope.html': not found"):
+        TestClient(App(routes=routes)).get("/")
     page = TestClient(App(routes=routes, debug=True), raise_server_exceptions=False).get(
         "/", headers={"accept": "text/html"}
     )

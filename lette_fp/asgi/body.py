@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from typing import Any, TypeVar
 
 import anyio
 import anyio.lowlevel
 import msgspec
 
+from lette_fp.asgi.types import Receive
 from lette_fp.http.entities import BodyParser
 from lette_fp.http.errors import ClientDisconnected, HTTPError
 
-Receive = Callable[[], Awaitable[dict[str, Any]]]
 T = TypeVar("T")
 
 logger = logging.getLogger("lette_fp.error")

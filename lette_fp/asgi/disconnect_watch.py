@@ -10,12 +10,13 @@ settled before that (the stream finished) is dropped again at once, so nothing i
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 import msgspec
 
-Receive = Callable[[], Awaitable[dict[str, Any]]]
+from lette_fp.asgi.types import Receive
+
 WaitDisconnect = Callable[[Receive], Coroutine[Any, Any, None]]
 
 _pending: dict[asyncio.AbstractEventLoop, list[DisconnectWatch]] = {}

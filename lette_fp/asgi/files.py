@@ -14,10 +14,11 @@ from typing import Any, cast
 
 import anyio
 
-from lette_fp.asgi.streaming import Receive, Scope, Send, pump
+from lette_fp.asgi.streaming import pump
+from lette_fp.asgi.types import Receive, Scope, Send
+from lette_fp.http.entities import File
 from lette_fp.http.errors import HTTPError
 from lette_fp.http.file_plan import FilePlan, Segment, error_plan, plan_file
-from lette_fp.http.files import File
 from lette_fp.http.headers import Headers
 from lette_fp.http.response import Response
 
@@ -56,7 +57,7 @@ async def _read(handle: anyio.AsyncFile[bytes], segments: tuple[Segment, ...], c
 
 
 async def _send_plan(plan: FilePlan, send: Send) -> None:
-    await send({"type": "http.response.start", "status": plan.status, "headers": plan.headers})
+    await send({"type": "http.response.start", "status": plan.status, "headers": list(plan.headers)})
     body = b"".join(cast(tuple[bytes, ...], plan.segments))
     await send({"type": "http.response.body", "body": body})
 
@@ -79,7 +80,7 @@ async def send_file(resp: Response, scope: Scope, receive: Receive, send: Send) 
         await _send_plan(plan, send)
         return
     if plan.whole and PATHSEND in scope.get("extensions", ()):
-        await send({"type": "http.response.start", "status": plan.status, "headers": plan.headers})
+        await send({"type": "http.response.start", "status": plan.status, "headers": list(plan.headers)})
         await send({"type": PATHSEND, "path": os.path.abspath(body.path)})
         return
     try:
@@ -88,7 +89,7 @@ async def send_file(resp: Response, scope: Scope, receive: Receive, send: Send) 
         await _send_plan(error_plan(file_error(exc), False), send)
         return
     try:
-        await send({"type": "http.response.start", "status": plan.status, "headers": plan.headers})
+        await send({"type": "http.response.start", "status": plan.status, "headers": list(plan.headers)})
         if not await pump(_read(handle, plan.segments, body.chunk_size), receive, send):
             await send({"type": "http.response.body", "body": b""})
     finally:

@@ -4,28 +4,26 @@ from __future__ import annotations
 
 import logging
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from lette_fp.asgi.send import Receive, Scope, Send
-
-if TYPE_CHECKING:
-    from lette_fp.app import App
+from lette_fp.asgi.compiled import Compiled
+from lette_fp.asgi.types import Receive, Scope, Send
 
 logger = logging.getLogger("lette_fp.error")
 
 
-async def serve_lifespan(app: App, scope: Scope, receive: Receive, send: Send) -> None:
-    """Answer startup (entering `app.lifespan`, whose yielded mapping becomes `req.state`) and
+async def serve_lifespan(compiled: Compiled, scope: Scope, receive: Receive, send: Send) -> None:
+    """Answer startup (entering `compiled.lifespan`, whose yielded mapping becomes `req.state`) and
     shutdown (leaving it). A failing startup is reported as `lifespan.startup.failed`."""
     message = await receive()
     assert message["type"] == "lifespan.startup"
     context: Any = None
     try:
-        if app.lifespan is not None:
-            context = app.lifespan(app)
+        if compiled.lifespan is not None:
+            context = compiled.lifespan()
             state = await context.__aenter__()
             values = dict(state or {})
-            app.state = MappingProxyType(values)
+            compiled.state.value = MappingProxyType(values)
             scope_state = scope.get("state")
             if isinstance(scope_state, dict):
                 scope_state.update(values)

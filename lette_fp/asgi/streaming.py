@@ -9,21 +9,17 @@ idle. A send that fails because the client left (ASGI 2.4 `OSError`) ends the st
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, MutableMapping
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable
 from typing import Any, cast
 
 import anyio
 import anyio.lowlevel
 
 from lette_fp.asgi.disconnect_watch import DisconnectWatch, running_asyncio_task
+from lette_fp.asgi.types import Receive, Scope, Send
 from lette_fp.http.entities import Stream
 from lette_fp.http.errors import ClientDisconnected
 from lette_fp.http.response import Response
-
-Scope = MutableMapping[str, Any]
-Message = dict[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
 
 CLOSE_TIMEOUT = 5.0
 """Seconds a chunk source's cleanup may take after the client left before it is abandoned."""
@@ -247,11 +243,11 @@ async def send_stream(resp: Response, scope: Scope, receive: Receive, send: Send
     """Send a Stream body chunk by chunk (no Content-Length; str chunks encoded as UTF-8), stopping
     and closing the source when the client disconnects. HEAD sends the headers only."""
     body = cast(Stream, resp.body)
-    await send({"type": "http.response.start", "status": resp.status, "headers": resp.headers})
+    await send({"type": "http.response.start", "status": resp.status, "headers": list(resp.headers)})
     if scope["method"] == "HEAD":
         await close_source(body.chunks)
     elif await pump(
-        body.chunks, receive, send, getattr(body, "interval", 0.0), getattr(body, "beat", b""), body.thread_backed
+        body.chunks, receive, send, body.ping_interval or 0.0, body.ping, body.thread_backed
     ):
         return
     await send({"type": "http.response.body", "body": b""})

@@ -8,26 +8,24 @@ empty body; it goes through the same middleware and router as HTTP. What comes b
 - a `Delegate` (a mounted ASGI app): the connection is handed to that app;
 - any other Response denies the handshake: sent as it is through the `websocket.http.response`
   extension where the server has it, otherwise as close 1008 (the server answers HTTP 403).
-An exception from the pipeline is logged and denies the handshake with the App's 500.
+An exception nothing mapped denies the handshake with the App's 500 and is raised on, for the
+server to log; so is an exception from the pipe, after the connection is closed with 1011.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
 
-from lette_fp.asgi.app import register_websocket
-from lette_fp.asgi.http import RAISE_SERVER_EXCEPTIONS, request_from_scope
-from lette_fp.asgi.send import Message, Receive, Scope, Send, run_background, send_response
+from lette_fp.asgi.compiled import Compiled
+from lette_fp.asgi.http import request_from_scope
+from lette_fp.asgi.senders import run_background, send_response
+from lette_fp.asgi.types import Message, Receive, Scope, Send
 from lette_fp.asgi.ws_pipe import run_pipe
-from lette_fp.http.entities import Delegate
+from lette_fp.http.entities import Delegate, WebSocketPipe
 from lette_fp.http.request import Request
 from lette_fp.http.response import Response
-from lette_fp.ws import WebSocketPipe, subprotocols
-
-if TYPE_CHECKING:
-    from lette_fp.app import App
+from lette_fp.ws import subprotocols
 
 logger = logging.getLogger("lette_fp.error")
 
@@ -36,29 +34,26 @@ POLICY_VIOLATION = 1008
 INTERNAL_ERROR = 1011
 
 
-def make_websocket(app: App) -> Callable[[Scope, Receive, Send], Awaitable[None]]:
-    """Return the ASGI callable for `websocket` scopes of `app` (configuration read once, here)."""
-    handler = app.handler
+def make_websocket(compiled: Compiled) -> Callable[[Scope, Receive, Send], Awaitable[None]]:
+    """Return the ASGI callable for `websocket` scopes of `compiled` (read once, here)."""
+    handler = compiled.websocket
 
     async def serve_websocket(scope: Scope, receive: Receive, send: Send) -> None:
         connect = await receive()
         if connect["type"] != "websocket.connect":
             return
-        req = request_from_scope(app, scope, "WEBSOCKET", b"", "ws")
+        req = request_from_scope(scope, "WEBSOCKET", b"", "ws", compiled.state, compiled.urls)
         try:
             resp = await handler(req)
             body = resp.body
             if type(body) is WebSocketPipe:
                 _check_subprotocol(body, req)
         except Exception as exc:
-            logger.error("Exception in WEBSOCKET %s", req.path, exc_info=exc)
-            await deny(await app.error_response(req, exc), scope, receive, send, INTERNAL_ERROR)
-            if scope.get(RAISE_SERVER_EXCEPTIONS):
-                raise
-            return
+            await deny(await compiled.server_error(req, exc), scope, receive, send, INTERNAL_ERROR)
+            raise
         if type(body) is WebSocketPipe:
             error = await accept_and_run(resp, body, receive, send, req.path)
-            if error is not None and scope.get(RAISE_SERVER_EXCEPTIONS):
+            if error is not None:
                 raise error
         elif type(body) is Delegate:
             await delegate(resp, body, connect, scope, receive, send)
@@ -76,9 +71,9 @@ def _check_subprotocol(body: WebSocketPipe, req: Request) -> None:
 
 async def accept_and_run(resp: Response, body: WebSocketPipe, receive: Receive, send: Send, path: str) -> Exception | None:
     """Accept the handshake, run the pipe, then the response's background tasks; return the
-    pipe's exception (already logged), if any."""
+    pipe's exception, if any (the caller raises it on)."""
     try:
-        await send({"type": "websocket.accept", "subprotocol": body.subprotocol, "headers": resp.headers})
+        await send({"type": "websocket.accept", "subprotocol": body.subprotocol, "headers": list(resp.headers)})
     except Exception:
         logger.debug("the client left WebSocket %s before the handshake completed", path, exc_info=True)
         return None
@@ -140,5 +135,3 @@ async def delegate(resp: Response, body: Delegate, connect: Message, scope: Scop
 
     await body.app(child, replay_connect, send_with_headers)
 
-
-register_websocket(make_websocket)

@@ -22,7 +22,7 @@ from typing import Any
 
 import anyio
 
-from lette_fp.asgi.send import Receive
+from lette_fp.asgi.types import Receive
 from lette_fp.ws import ClientClose, Message
 
 logger = logging.getLogger("lette_fp.error")

@@ -5,7 +5,7 @@ the pipe and awaits each `send` before pulling again, so nothing outgoing is buf
 
 How it ends:
 - the pipe ends: close 1000; it yields `Close(code, reason)`: close with those;
-- the pipe raises (or yields something that is not str, bytes or Close): close 1011, error logged;
+- the pipe raises (or yields something that is not str, bytes or Close): close 1011, and the edge raises the error on for the server to log;
 - the client disconnects: `incoming` ends if the pipe is waiting on it, else the pipe is cancelled;
   nothing more is sent. In every case the pipe's generator is closed, so its `finally` runs.
 """
@@ -17,7 +17,7 @@ from typing import Any
 
 import anyio
 
-from lette_fp.asgi.send import Receive, Send
+from lette_fp.asgi.types import Receive, Send
 from lette_fp.asgi.ws_inbox import Inbox, Incoming
 from lette_fp.streams import tasks_in
 from lette_fp.ws import Close, Pipe
@@ -73,7 +73,6 @@ class _Connection:
                     if not await self.send_or_leave(message):
                         break
             except Exception as exc:
-                logger.error("WebSocket pipe failed on %s", self.path, exc_info=exc)
                 self.error = exc
                 outcome = INTERNAL_ERROR
             finally:
@@ -113,7 +112,7 @@ def _iterate(outgoing: Any) -> Any:
 async def run_pipe(pipe: Pipe, receive: Receive, send: Send, path: str) -> Exception | None:
     """Run `pipe` on an accepted connection (see the module docstring), then close the socket
     unless the client already left. Returns, once the pipe and every task it started are done,
-    the exception the pipe raised (already logged), if any."""
+    the exception the pipe raised, if any."""
     connection = _Connection(receive, send, path)
     async with anyio.create_task_group() as group:
         group.start_soon(connection.inbox.watch)

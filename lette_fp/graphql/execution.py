@@ -153,5 +153,4 @@ def errors_payload(errors: Collection[GraphQLError]) -> dict[str, Any]:
 
 def is_debug(req: Request) -> bool:
     """Return whether the request's app runs with `debug=True`."""
-    app = req.app
-    return bool(app is not None and app.debug)
+    return req.debug

@@ -1,11 +1,16 @@
-"""Entities: what a body is. The ASGI adapter decides how to send or read one by its type.
+"""Entities: what a body is, as one closed union. The edge sends each kind by its type.
 
-Response bodies are `bytes` (the Bytes entity; `b""` is Empty), `Stream`, `File` or `Delegate`.
+A response body is an `Entity`: `bytes` (`b""` is empty), `Stream` (chunks as they come; SSE
+and its idle pings are Streams), `File` (a path on disk), `Delegate` (another ASGI app answers)
+or `WebSocketPipe` (an accepted WebSocket handshake). A new kind of response is one entity
+here, one constructor and one sender in `lette_fp/asgi/senders.py`.
+
 A request body is `bytes` once read, or a `BodySource` (the unread ASGI stream) before.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Mapping
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
@@ -48,6 +53,22 @@ class Stream(msgspec.Struct, frozen=True):
 
     chunks: AsyncIterable[bytes | str]
     thread_backed: bool = False
+    ping_interval: float | None = None
+    """Send `ping` whenever this many seconds pass without a chunk (None: never). An SSE comment
+    ping keeps proxies and clients from timing an idle connection out."""
+    ping: bytes = b""
+
+
+DEFAULT_CHUNK_SIZE = 64 * 1024
+"""How many bytes the edge reads per chunk of a `File` when it can't hand the path to the server."""
+
+
+class File(msgspec.Struct, frozen=True):
+    """A body read from `path` when sent. `stat_result`, when given, saves the edge a `stat`."""
+
+    path: str
+    stat_result: os.stat_result | None = None
+    chunk_size: int = DEFAULT_CHUNK_SIZE
 
 
 class Delegate(msgspec.Struct, frozen=True):
@@ -58,3 +79,19 @@ class Delegate(msgspec.Struct, frozen=True):
     app: Any
     root_path: str = ""
     params: Mapping[str, Any] = msgspec.field(default_factory=dict)
+
+
+Pipe = Callable[[AsyncIterator[Any]], AsyncIterable[Any]]
+"""A WebSocket pipe: from the client's messages to the messages to send (see `lette_fp.ws`)."""
+
+
+class WebSocketPipe(msgspec.Struct, frozen=True):
+    """The body of an accepting handshake Response: the edge runs `pipe` on the connection and
+    answers the handshake with `subprotocol` (None for none)."""
+
+    pipe: Pipe
+    subprotocol: str | None = None
+
+
+Entity = bytes | Stream | File | Delegate | WebSocketPipe
+"""Every kind of response body (`bytearray` and `memoryview` are accepted and sent as bytes)."""

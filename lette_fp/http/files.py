@@ -12,21 +12,9 @@ import os
 from typing import Literal
 from urllib.parse import quote
 
-import msgspec
-
+from lette_fp.http.entities import File
 from lette_fp.http.headers import RawHeaders, header_pair, raw_headers
 from lette_fp.http.response import HeadersArg, Response, _charset
-
-DEFAULT_CHUNK_SIZE = 64 * 1024
-"""How many bytes the adapter reads per chunk when it can't hand the path to the server."""
-
-
-class File(msgspec.Struct, frozen=True):
-    """A body read from `path` when sent. `stat_result`, when given, saves the adapter a `stat`."""
-
-    path: str
-    stat_result: os.stat_result | None = None
-    chunk_size: int = DEFAULT_CHUNK_SIZE
 
 
 def guess_media_type(name: str) -> str:

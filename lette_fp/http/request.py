@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, overload
 
 import msgspec
 
@@ -15,13 +15,25 @@ from lette_fp.http.headers import Headers, raw_headers
 from lette_fp.http.url import URL, QueryParams, split_host
 
 if TYPE_CHECKING:
-    from lette_fp.app import App
     from lette_fp.forms.data import FormData
 
 T = TypeVar("T")
 
 EMPTY_MAPPING: Mapping[str, Any] = MappingProxyType({})
 """The shared empty read-only mapping used for absent `state`, `attrs` and `path_params`."""
+
+
+DEBUG_SCOPE_KEY = "lette_fp.debug"
+"""Scope key the edge sets (to True) for requests to an App built with `debug=True`."""
+
+
+class UrlTable(Protocol):
+    """The named routes of an App, for `url_for` (the App's router implements it)."""
+
+    def reverse(self, name: str, params: Mapping[str, Any]) -> tuple[str | None, str]:
+        """Return the host the named route lives under (None: any) and its path with `params`;
+        raise `NoMatchFound` for an unknown name or params that do not fit."""
+        ...
 
 
 class Request(msgspec.Struct, frozen=True):
@@ -45,7 +57,8 @@ class Request(msgspec.Struct, frozen=True):
     state: Mapping[str, Any] = EMPTY_MAPPING
     attrs: Mapping[str, Any] = EMPTY_MAPPING
     body: bytes | BodySource = b""
-    app: App | None = None
+    urls: UrlTable | None = None
+    _scope: dict[str, Any] | None = None
 
     @classmethod
     def build(
@@ -61,6 +74,20 @@ class Request(msgspec.Struct, frozen=True):
         qs = query.encode("latin-1") if isinstance(query, str) else query
         pairs = raw_headers(headers)
         return cls(method=method.upper(), path=path, query_string=qs, raw_headers=pairs, body=body, **fields)
+
+    @property
+    def scope(self) -> Mapping[str, Any]:
+        """A read-only view of the ASGI scope the request came from (empty for a built request):
+        what the server and outer ASGI middleware put there (`scope["session"]`, ...), and the
+        matched route's `route` template and `path_params` once routed."""
+        scope = self._scope
+        return EMPTY_MAPPING if scope is None else MappingProxyType(scope)
+
+    @property
+    def debug(self) -> bool:
+        """Whether the App that received this request runs with `debug=True`."""
+        scope = self._scope
+        return scope is not None and scope.get(DEBUG_SCOPE_KEY) is True
 
     @property
     def headers(self) -> Headers:
@@ -103,13 +130,15 @@ class Request(msgspec.Struct, frozen=True):
     def url_for(self, name: str, /, **params: Any) -> URL:
         """Return the absolute URL of the named route with `params` (raises NoMatchFound); a
         route under `host(...)` gets that host (and the pattern's port, if any)."""
-        if self.app is None:
+        if self.urls is None:
             raise RuntimeError("url_for needs a request that came through an App")
-        host, path = self.app.reverse(name, params)
+        host, path = self.urls.reverse(name, params)
         app_root = self.attrs.get("app_root_path", self.root_path)
         url = self.url.replace(path=app_root.rstrip("/") + path, query="")
-        where = split_host(host) if host is not None else None
-        return url if where is None else url.replace(hostname=where[0], port=where[1])
+        if host is None:
+            return url
+        hostname, port = split_host(host) or (host, None)
+        return url.replace(hostname=hostname, port=port)
 
     def with_attrs(self, **values: Any) -> Request:
         """Return a copy whose `attrs` also hold `values` (request-scoped data from middleware)."""

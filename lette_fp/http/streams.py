@@ -20,14 +20,6 @@ T = TypeVar("T")
 _DONE = object()
 
 
-class HeartbeatStream(Stream, frozen=True):
-    """A Stream that also sends `beat` whenever `interval` seconds pass without a chunk (an SSE
-    comment ping keeps proxies and clients from timing the connection out)."""
-
-    interval: float = 0.0
-    beat: bytes = b""
-
-
 def _next(iterator: Iterator[T]) -> T | object:
     return next(iterator, _DONE)
 

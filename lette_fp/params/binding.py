@@ -7,20 +7,14 @@ build time naming the handler and the parameter.
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, get_type_hints
 
 from lette_fp.http.request import Request
 from lette_fp.http.response import Response
-from lette_fp.pipeline import (
-    AnyHandler,
-    Handler,
-    interpret,
-    is_async_callable,
-    mark_handler,
-    to_handler,
-)
+from lette_fp.pipeline import AnyHandler, Handler, interpret, is_async_callable, to_handler
 
 Extractor = Callable[[Request], Awaitable[tuple[Request, Any]]]
 """Given a request, return the (possibly read) request and the parameter's value."""
@@ -47,16 +41,6 @@ def _path_param(name: str) -> Extractor:
         return req, req.path_params[name]
 
     return extract
-
-
-def is_plain_sync_handler(fn: AnyHandler) -> bool:
-    """Return True when `fn` is a sync function taking just the request: it can be called as is."""
-    if is_async_callable(fn):
-        return False
-    try:
-        return len(inspect.signature(fn).parameters) <= 1
-    except (TypeError, ValueError):
-        return False
 
 
 def bind(fn: AnyHandler, path_params: frozenset[str] = frozenset()) -> Handler:
@@ -106,4 +90,4 @@ def _bound(fn: AnyHandler, extractors: Sequence[tuple[str, Extractor]]) -> Handl
             result = await result
         return result if type(result) is Response else await interpret(result)
 
-    return mark_handler(handler, fn)
+    return functools.wraps(fn)(handler)

@@ -149,7 +149,7 @@ class _Flattener:
         tail = PathPattern(full.source + "/{path:path}", full.segments + (REST_SEGMENT,))
         exact = (full,) if full.segments else ()
         self.add(
-            source=item,
+            source=item if item.full_prefix == full.source else replace(item, full_prefix=full.source),
             full_name=_join(names, item.name),
             middleware=inner,
             host=host,

@@ -43,24 +43,18 @@ from .urls import Reverse, reverse
 class Router(Generic[E]):
     """Routes compiled for matching and url building (built once, immutable after).
 
-    ``prepare(route, middleware, full_name)`` is called once per route, in declaration
-    order (``route.full_path`` then includes the enclosing mount prefixes), with the middleware of the enclosing mounts and hosts (outermost first) then the
-    route's own; ``prepare_app(mount, middleware)`` likewise for each app mount (a host
+    ``prepare(route, middleware, full_name)`` is called once per route, in declaration order
+    (``route.full_path`` then includes the enclosing mount prefixes), with the middleware of the
+    enclosing mounts and hosts (outermost first) then the route's own; ``prepare_app(mount,
+    middleware)`` likewise for each app mount (``mount.full_prefix`` then has the mount prefixes; a host
     whose target is an app counts as a mount at ""). What they return is the endpoint a
-    ``Found`` carries. Conflicts are checked before anything is prepared.
+    ``Found`` carries. With ``prepare_options(route, middleware, allow)``, a path whose routes
+    declare no OPTIONS answers it through the endpoint made for the path's first route
+    (``allow``: the methods there); without it, OPTIONS is a 405 like any other undeclared
+    method. Conflicts are checked before anything is prepared.
     """
 
-    __slots__ = (
-        "_default",
-        "_find",
-        "_hosts",
-        "_redirect_slashes",
-        "_reverse",
-        "_static",
-        "find",
-        "has_hosts",
-        "static_routes",
-    )
+    __slots__ = ("_default", "_find", "_hosts", "_redirect_slashes", "_reverse", "_static", "has_hosts")
 
     def __init__(
         self,
@@ -68,25 +62,35 @@ class Router(Generic[E]):
         *,
         prepare: Callable[[Route, tuple[Any, ...], str | None], E],
         prepare_app: Callable[[Mount, tuple[Any, ...]], E],
+        prepare_options: Callable[[Route, tuple[Any, ...], tuple[str, ...]], E] | None = None,
         redirect_slashes: bool = True,
     ) -> None:
         flat = flatten(routes)
         check(flat)
         prepared: list[tuple[Leaf, E]] = []
         for leaf in flat.leaves:
-            if isinstance(leaf.source, Route):
-                endpoint = prepare(leaf.source, leaf.middleware, leaf.full_name)
+            source = leaf.source
+            if isinstance(source, Route):
+                endpoint = prepare(source, leaf.middleware, leaf.full_name)
             else:
-                endpoint = prepare_app(leaf.source, leaf.middleware)
+                endpoint = prepare_app(source, leaf.middleware)
             prepared.append((leaf, endpoint))
+        options = None
+        if prepare_options is not None:
+            make_options = prepare_options
+
+            def options(leaf: Leaf, allow: tuple[str, ...]) -> E:
+                assert isinstance(leaf.source, Route)
+                return make_options(leaf.source, leaf.middleware, allow)
+
         groups: dict[str | None, tuple[HostPattern | None, list[tuple[Leaf, E]]]] = {}
         for leaf, endpoint in prepared:
             key = leaf.host.key if leaf.host else None
             groups.setdefault(key, (leaf.host, []))[1].append((leaf, endpoint))
         self._hosts = tuple(
-            (pattern, PathTable(items)) for pattern, items in groups.values() if pattern
+            (pattern, PathTable(items, options)) for pattern, items in groups.values() if pattern
         )
-        self._default = PathTable(groups.get(None, (None, []))[1])
+        self._default = PathTable(groups.get(None, (None, []))[1], options)
         self._static = self._default.static
         self._find = self._default.find
         self._redirect_slashes = redirect_slashes
@@ -98,13 +102,6 @@ class Router(Generic[E]):
             self._reverse[group.name] = Reverse(group.name, group.prefix, optional, True, group.host)
         self.has_hosts: bool = bool(self._hosts)
         """True when some route is under a host: only then does ``match`` use ``host``."""
-        self.find: Callable[[str, str], Found[E] | None] | None = self._find  # type: ignore[assignment]
-        """The compiled trie of the host-less param routes: ``find(path, method)`` gives the
-        ``Found`` that ``match`` would for a path with no static route, or None (then ask
-        ``match``). None when there are no param routes."""
-        self.static_routes: Mapping[str, Mapping[str | None, Any]] = self._static
-        """Static paths (no host) to {method: ``Found``, None: ``MethodNotAllowed``}: what ``match``
-        looks up first, for callers that inline that lookup."""
 
     def match(self, method: str, path: str, host: str | None = None) -> Match[E]:
         """Return the match for ``method`` ("WEBSOCKET" for websockets), ``path``, ``host``.

@@ -56,7 +56,9 @@ class Route:
 class Mount:
     """A prefix over more routes (``routes``) or over an opaque ASGI app (``app``).
 
-    ``prefix`` is normalised: no trailing "/", "" for the root.
+    ``prefix`` is normalised: no trailing "/", "" for the root. ``full_prefix`` is ``prefix``
+    with the enclosing mount prefixes in front: the router fills it in for app mounts when it
+    flattens the tree, so ``prepare_app`` sees it; it defaults to ``prefix``.
     """
 
     prefix: str
@@ -64,12 +66,15 @@ class Mount:
     app: Any = None
     name: str | None = None
     middleware: tuple[Any, ...] = ()
+    full_prefix: str = ""
     pattern: PathPattern = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         pattern = parse_prefix(self.prefix)
         object.__setattr__(self, "prefix", pattern.source)
         object.__setattr__(self, "pattern", pattern)
+        if not self.full_prefix:
+            object.__setattr__(self, "full_prefix", pattern.source)
         if (self.routes is None) == (self.app is None):
             raise ValueError(f"mount {self.prefix!r} needs exactly one of routes or app")
         if self.app is not None and "path" in {p.name for p in pattern.params}:

@@ -6,7 +6,7 @@ for the method, returning a prebuilt ``Found``. Anything else goes through the t
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from .codegen import Find, compile_trie
@@ -18,15 +18,24 @@ from .trie import Entry, Node, Slot
 class PathTable:
     """The routes of one host (or of no host), compiled for ``match``.
 
+    With ``prepare_options``, a path whose routes declare no OPTIONS answers it through the
+    endpoint ``prepare_options(leaf, allow)`` makes for its first route (so that route's and its
+    mounts' middleware, CORS included, see preflights); without, OPTIONS is a 405 there.
+
     ``static`` maps a path to {method: Found, None: MethodNotAllowed}; ``static_any``
     maps a path to the ``Found`` of an app mounted exactly there.
     """
 
     __slots__ = ("find", "root", "source", "static", "static_any")
 
-    def __init__(self, leaves: Iterable[tuple[Leaf, Any]]) -> None:
+    def __init__(
+        self,
+        leaves: Iterable[tuple[Leaf, Any]],
+        prepare_options: Callable[[Leaf, tuple[str, ...]], Any] | None = None,
+    ) -> None:
         self.root = Node()
         static_slots: dict[str, Slot] = {}
+        first: dict[int, tuple[Leaf, Entry]] = {}
         for leaf, endpoint in leaves:
             prefix = leaf.prefix.source if leaf.prefix.is_static else None
             depth = len(leaf.prefix.segments)
@@ -40,10 +49,16 @@ class PathTable:
                 if leaf.methods is None:
                     slot.any = entry
                 else:
+                    first.setdefault(id(slot), (leaf, entry))
                     for method in leaf.methods:
                         slot.methods[method] = entry
         for slot in [*static_slots.values(), *self.root.slots()]:
             slot.finish()
+            allowed = slot.methods.get(None)
+            if prepare_options is not None and allowed is not None and "OPTIONS" not in slot.methods:
+                leaf, entry = first[id(slot)]
+                allow = tuple(sorted({*allowed.allow, "OPTIONS"}))
+                slot.methods["OPTIONS"] = Entry(prepare_options(leaf, allow), entry.names, entry.prefix, entry.depth)
         self.static: dict[str, dict[str | None, Any]] = {
             path: {m: _static_result(e) for m, e in slot.methods.items()}
             for path, slot in static_slots.items()

@@ -19,7 +19,7 @@ import anyio.abc
 import anyio.from_thread
 import httpx
 
-from lette_fp.asgi.http import RAISE_SERVER_EXCEPTIONS
+from lette_fp.asgi.types import Message
 from lette_fp.testing.websocket import (
     DEFAULT_TIMEOUT,
     AsyncWebSocketSession,
@@ -32,7 +32,6 @@ from lette_fp.testing.websocket import (
 
 __all__ = ["AsyncTestClient", "TestClient", "WebSocketClosed", "WebSocketDenied"]
 
-Message = dict[str, Any]
 
 
 class _Exchange:
@@ -138,7 +137,6 @@ class _Runner:
             "server": (url.host, port),
             "extensions": {"http.response.debug": {}},
             "state": dict(self.state),
-            RAISE_SERVER_EXCEPTIONS: self.raise_exceptions,
         }
 
     async def buffered(self, request: httpx.Request, body: bytes) -> tuple[int, list[tuple[bytes, bytes]], bytes]:

@@ -22,7 +22,8 @@ import anyio.from_thread
 import httpx
 import msgspec
 
-Message = dict[str, Any]
+from lette_fp.asgi.types import Message
+
 HeadersArg = Mapping[str, str] | Sequence[tuple[str, str]] | None
 
 DEFAULT_TIMEOUT = 10.0

@@ -1,0 +1,48 @@
+"""Compiled: what an App compiles into, and all the edge is given (the edge never sees the App)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from contextlib import AbstractAsyncContextManager
+from typing import Any
+
+import msgspec
+
+from lette_fp.http.request import Request, UrlTable
+from lette_fp.http.response import Response
+from lette_fp.pipeline import Handler
+
+LifespanContext = Callable[[], AbstractAsyncContextManager[Mapping[str, Any] | None]]
+"""Enters the app's lifespan: an async context manager whose yielded mapping becomes `req.state`."""
+
+
+class LifespanState(msgspec.Struct):
+    """The one mutable cell of a Compiled: what the lifespan yielded, once startup ran."""
+
+    value: Mapping[str, Any] | None = None
+
+
+class Compiled(msgspec.Struct, frozen=True):
+    """An App compiled once, as one value.
+
+    `handler` is the composed `async (Request) -> Response` (app middleware around the router,
+    route and mount middleware around each endpoint) for HTTP requests and WebSocket handshakes
+    alike; `lifespan` enters the app's lifespan (None: nothing to run); `max_body_size` bounds
+    every request body; `urls` builds `url_for`; `route_of(method, path, host)` returns the full
+    template of the route that answers (None: none); `server_error(req, exc)` is the 500 for an
+    exception nothing mapped; `debug` marks every request's scope (`req.debug`); `state` holds the lifespan's state once it started.
+    """
+
+    handler: Handler
+    lifespan: LifespanContext | None
+    max_body_size: int | None
+    urls: UrlTable
+    route_of: Callable[[str, str, str | None], str | None]
+    server_error: Callable[[Request, BaseException], Awaitable[Response]]
+    debug: bool = False
+    state: LifespanState = msgspec.field(default_factory=LifespanState)
+
+    @property
+    def websocket(self) -> Handler:
+        """The WebSocket entry: handshakes go through the same composed handler (method "WEBSOCKET")."""
+        return self.handler
