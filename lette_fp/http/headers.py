@@ -47,6 +47,19 @@ def header_pair(name: str | bytes, value: str | bytes) -> tuple[bytes, bytes]:
     return header_name(name), header_value(name, value)
 
 
+def received_headers(headers: Mapping[str, str] | Iterable[tuple[str | bytes, str | bytes]] | None) -> RawHeaders:
+    """Return `headers` as raw pairs with lower-case names, unchecked: headers as a client might
+    send them (for building a Request, e.g. in tests), which never reach the wire."""
+    if headers is None:
+        return ()
+    pairs = headers.items() if isinstance(headers, Mapping) else headers
+    return tuple((_latin1(k).lower(), _latin1(v)) for k, v in pairs)
+
+
+def _latin1(value: str | bytes) -> bytes:
+    return value if isinstance(value, bytes) else value.encode("latin-1")
+
+
 def _shown(name: str | bytes) -> str:
     return repr(name.decode("latin-1") if isinstance(name, bytes) else name)
 

@@ -11,7 +11,7 @@ import msgspec
 from lette_fp.http.cookies import parse_cookies
 from lette_fp.http.entities import BodySource
 from lette_fp.http.errors import HTTPError
-from lette_fp.http.headers import Headers, raw_headers
+from lette_fp.http.headers import Headers, received_headers
 from lette_fp.http.url import URL, QueryParams, split_host
 
 if TYPE_CHECKING:
@@ -72,7 +72,7 @@ class Request(msgspec.Struct, frozen=True):
     ) -> Request:
         """Return a request made from plain values, for tests and scripts: no server involved."""
         qs = query.encode("latin-1") if isinstance(query, str) else query
-        pairs = raw_headers(headers)
+        pairs = received_headers(headers)
         return cls(method=method.upper(), path=path, query_string=qs, raw_headers=pairs, body=body, **fields)
 
     @property
