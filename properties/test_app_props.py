@@ -262,6 +262,7 @@ async def send_request(asgi_scope: dict[str, Any], chunks: list[bytes]) -> Sent:
         if message["type"] == "http.response.start":
             assert sent.status is None, "a second http.response.start"
             sent.status = message["status"]
+            assert isinstance(message["headers"], list), "http.response.start carries a fresh list"
         elif message["type"] == "http.response.body":
             sent.size += len(message.get("body", b""))
 
