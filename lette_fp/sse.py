@@ -9,15 +9,14 @@ source is idle. A client resumes with the `Last-Event-ID` header: read it with
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterable, AsyncIterator, Iterable
-from typing import Any
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
+from typing import Any, cast
 
 import msgspec
 
 from lette_fp.http.entities import Stream
 from lette_fp.http.headers import RawHeaders, raw_headers
 from lette_fp.http.response import HeadersArg, Response
-from lette_fp.http.streams import as_async_iterable, is_thread_backed
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _encoder = msgspec.json.Encoder()
@@ -92,6 +91,17 @@ async def _encoded(events: AsyncIterable[Any]) -> AsyncIterator[bytes]:
             await close()
 
 
+def _encoded_sync(events: Iterable[Any]) -> Iterator[bytes]:
+    iterator = iter(events)
+    try:
+        for item in iterator:
+            yield encode_event(item if isinstance(item, Event) else Event(item))
+    finally:
+        close = getattr(iterator, "close", None)
+        if close is not None:
+            close()
+
+
 def sse(
     events: AsyncIterable[Any] | Iterable[Any],
     ping: float | None = 15.0,
@@ -109,9 +119,10 @@ def sse(
         extra = raw_headers(headers)
         names = {name for name, _ in extra}
         pairs = tuple(pair for pair in SSE_HEADERS if pair[0] not in names) + extra
+    encoded = _encoded(cast(AsyncIterable[Any], events)) if hasattr(events, "__aiter__") else _encoded_sync(events)
     body = Stream(
-        _encoded(as_async_iterable(events)),
-        thread_backed=is_thread_backed(events),
+        encoded,
+        thread_backed=not hasattr(events, "__aiter__"),
         ping_interval=ping if ping and ping > 0 else None,
         ping=PING,
     )

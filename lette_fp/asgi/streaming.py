@@ -16,6 +16,7 @@ import anyio
 import anyio.lowlevel
 
 from lette_fp.asgi.disconnect_watch import DisconnectWatch, running_asyncio_task
+from lette_fp.asgi.threads import as_async_iterable
 from lette_fp.asgi.types import Receive, Scope, Send
 from lette_fp.http.entities import Stream
 from lette_fp.http.errors import ClientDisconnected
@@ -243,11 +244,10 @@ async def send_stream(resp: Response, scope: Scope, receive: Receive, send: Send
     """Send a Stream body chunk by chunk (no Content-Length; str chunks encoded as UTF-8), stopping
     and closing the source when the client disconnects. HEAD sends the headers only."""
     body = cast(Stream, resp.body)
+    chunks = as_async_iterable(body.chunks)
     await send({"type": "http.response.start", "status": resp.status, "headers": list(resp.headers)})
     if scope["method"] == "HEAD":
-        await close_source(body.chunks)
-    elif await pump(
-        body.chunks, receive, send, body.ping_interval or 0.0, body.ping, body.thread_backed
-    ):
+        await close_source(chunks)
+    elif await pump(chunks, receive, send, body.ping_interval or 0.0, body.ping, body.thread_backed):
         return
     await send({"type": "http.response.body", "body": b""})

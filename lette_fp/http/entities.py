@@ -11,7 +11,7 @@ A request body is `bytes` once read, or a `BodySource` (the unread ASGI stream) 
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
 import msgspec
@@ -47,11 +47,12 @@ class BodySource(Protocol):
 class Stream(msgspec.Struct, frozen=True):
     """A body sent in chunks as `chunks` yields them (`bytes` or `str`, str encoded as UTF-8).
 
-    `thread_backed`: the chunks come from a worker thread (a sync iterable), so a client
-    disconnect must not cut a hand-off short (it interrupts the source through a shielded anyio
-    scope, not a plain task cancellation)."""
+    `chunks` is an async iterable, or a sync one that the edge iterates in a worker thread.
+    `thread_backed`: the chunks come from a worker thread (a sync iterable, or an async source
+    that hands work to one), so a client disconnect must not cut a hand-off short (it interrupts
+    the source through a shielded anyio scope, not a plain task cancellation)."""
 
-    chunks: AsyncIterable[bytes | str]
+    chunks: AsyncIterable[bytes | str] | Iterable[bytes | str]
     thread_backed: bool = False
     ping_interval: float | None = None
     """Send `ping` whenever this many seconds pass without a chunk (None: never). An SSE comment

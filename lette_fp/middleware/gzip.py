@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import gzip as gzip_format
 import zlib
-from collections.abc import AsyncIterable, AsyncIterator
-from typing import cast
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
+from typing import Any, cast
 
 import msgspec
 
@@ -79,6 +79,11 @@ def compressible(resp: Response, minimum_size: int) -> bool:
     return False
 
 
+def _compress(compressor: Any, chunk: bytes | str) -> bytes:
+    data = chunk.encode() if isinstance(chunk, str) else chunk
+    return compressor.compress(data) + compressor.flush(zlib.Z_SYNC_FLUSH) if data else b""
+
+
 async def gzip_chunks(chunks: AsyncIterable[bytes | str], compresslevel: int = 9) -> AsyncIterator[bytes]:
     """Yield the gzip stream of `chunks`: each non-empty chunk compressed and flushed at once, so
     the client gets it without waiting for the next one; the gzip trailer last."""
@@ -86,14 +91,28 @@ async def gzip_chunks(chunks: AsyncIterable[bytes | str], compresslevel: int = 9
     iterator = chunks.__aiter__()
     try:
         async for chunk in iterator:
-            data = chunk.encode() if isinstance(chunk, str) else chunk
-            if data:
-                yield compressor.compress(data) + compressor.flush(zlib.Z_SYNC_FLUSH)
+            if data := _compress(compressor, chunk):
+                yield data
         yield compressor.flush()
     finally:
         aclose = getattr(iterator, "aclose", None)
         if aclose is not None:
             await aclose()
+
+
+def gzip_chunks_sync(chunks: Iterable[bytes | str], compresslevel: int = 9) -> Iterator[bytes]:
+    """`gzip_chunks` for a sync source (the edge iterates it in a worker thread)."""
+    compressor = zlib.compressobj(compresslevel, zlib.DEFLATED, _GZIP_WBITS)
+    iterator = iter(chunks)
+    try:
+        for chunk in iterator:
+            if data := _compress(compressor, chunk):
+                yield data
+        yield compressor.flush()
+    finally:
+        close = getattr(iterator, "close", None)
+        if close is not None:
+            close()
 
 
 def gzip_response(resp: Response, compresslevel: int = 9) -> Response:
@@ -104,7 +123,13 @@ def gzip_response(resp: Response, compresslevel: int = 9) -> Response:
         new_body: bytes | Stream = gzip_format.compress(body, compresslevel, mtime=0)
     else:
         source = cast(Stream, body)
-        new_body = Stream(gzip_chunks(source.chunks, compresslevel), source.thread_backed)
+        chunks = source.chunks
+        compressed = (
+            gzip_chunks(cast(AsyncIterable[bytes | str], chunks), compresslevel)
+            if hasattr(chunks, "__aiter__")
+            else gzip_chunks_sync(chunks, compresslevel)
+        )
+        new_body = msgspec.structs.replace(source, chunks=compressed)
     headers = []
     for key, value in resp.headers:
         if key == b"content-length":

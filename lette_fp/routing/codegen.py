@@ -2,8 +2,8 @@
 
 The function ``find(path, method)`` splits the path once and walks the trie as
 straight-line code: literal children become ``if s0 == "users":`` chains (or a dict of
-sub-functions when a node has many), param edges become converter calls (``str`` and ``int``
-written inline), and a slot
+sub-functions when a node has many), param edges become converter calls (or the converter's
+``inline`` form, written in place), and a slot
 becomes one dict lookup for the method followed by building the ``Found`` with the
 param names, prefix and endpoint written in as constants. Falling out of a block is
 backtracking, so the first slot reached is the highest-precedence match (see
@@ -15,11 +15,10 @@ backtracking, so the first slot reached is the highest-precedence match (see
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from typing import Any
 
-from .converters import INT, MISS, STR
+from .converters import MISS
 from .patterns import MIXED, PARAM, REST, REST_MIXED
 from .results import Found, MethodNotAllowed
 from .trie import Edge, Entry, Node, Slot
@@ -27,7 +26,6 @@ from .trie import Edge, Entry, Node, Slot
 Find = Callable[[str, str | None], Found[Any] | MethodNotAllowed | None]
 
 _INLINE_CHILDREN = 6
-_INT_DIGITS = sys.get_int_max_str_digits() or sys.maxsize
 _MAX_INDENT = 40
 
 
@@ -134,12 +132,11 @@ class _Generator:
     def edge(self, edge: Edge, depth: int, vals: list[str], lines: list[str], indent: int) -> None:
         pad = "    " * indent
         seg, var = f"s{depth}", f"v{depth}"
-        if edge.kind == PARAM and edge.parse is STR.parse:
-            lines.append(f"{pad}if {seg}:")
-            self.enter(edge.child, depth + 1, [*vals, seg], lines, indent + 1)
-        elif edge.kind == PARAM and edge.parse is INT.parse:
-            lines.append(f"{pad}if {seg}.isdigit() and {seg}.isascii() and len({seg}) <= {_INT_DIGITS}:")
-            self.enter(edge.child, depth + 1, [*vals, f"int({seg})"], lines, indent + 1)
+        inline = edge.converter.inline
+        if edge.kind == PARAM and inline is not None:
+            test, value = inline.render(seg)
+            lines.append(f"{pad}if {test}:")
+            self.enter(edge.child, depth + 1, [*vals, value], lines, indent + 1)
         elif edge.kind == PARAM:
             lines.append(f"{pad}{var} = {self.const('P', edge.parse)}({seg})")
             lines.append(f"{pad}if {var} is not MISS:")

@@ -8,6 +8,7 @@ module-level: ``register_converter`` affects patterns parsed after the call.
 from __future__ import annotations
 
 import re
+import sys
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -35,17 +36,33 @@ def _generic_parser(
 
 
 @dataclass(frozen=True, slots=True)
+class Inline:
+    """A converter's inline form, for the compiled router: ``test`` and ``value`` are Python
+    expressions in which ``{s}`` stands for the segment's variable. Where ``test`` is true,
+    ``value`` is what ``parse`` returns; where it is false, ``parse`` returns ``MISS``."""
+
+    test: str
+    value: str
+
+    def render(self, variable: str) -> tuple[str, str]:
+        """Return ``(test, value)`` for a segment held in ``variable``."""
+        return self.test.replace("{s}", variable), self.value.replace("{s}", variable)
+
+
+@dataclass(frozen=True, slots=True)
 class Converter:
     """A named kind of path parameter: its regex, its parser and its printer.
 
     ``parse(text)`` returns the converted value, or ``MISS`` when the text does not match
-    the regex or ``to_python`` raises ``ValueError``.
+    the regex or ``to_python`` raises ``ValueError``. ``inline``, when set, is the same
+    conversion written as code for the compiled router (a property test holds the two equal).
     """
 
     name: str
     regex: str
     to_python: Callable[[str], object]
     to_string: Callable[[Any], str]
+    inline: Inline | None = None
     compiled: re.Pattern[str] = field(init=False, repr=False, compare=False)
     parse: Callable[[str], object] = field(init=False, repr=False, compare=False)
 
@@ -63,7 +80,7 @@ def _parse_str(text: str) -> object:
 
 
 def _parse_int(text: str) -> object:
-    if text.isascii() and text.isdigit():
+    if text.isascii() and text.isdigit() and len(text) <= _INT_DIGITS:
         try:
             return int(text)
         except ValueError:
@@ -99,15 +116,21 @@ def _builtin(
     to_python: Callable[[str], object],
     to_string: Callable[[Any], str],
     parse: Callable[[str], object] | None = None,
+    inline: Inline | None = None,
 ) -> Converter:
-    converter = Converter(name, regex, to_python, to_string)
+    converter = Converter(name, regex, to_python, to_string, inline)
     if parse is not None:
         object.__setattr__(converter, "parse", parse)
     return converter
 
 
-STR: Final = _builtin("str", r"[^/]+", str, str, _parse_str)
-INT: Final = _builtin("int", r"[0-9]+", int, _int_to_string, _parse_int)
+_INT_DIGITS = sys.get_int_max_str_digits() or sys.maxsize
+
+STR: Final = _builtin("str", r"[^/]+", str, str, _parse_str, Inline("{s}", "{s}"))
+INT: Final = _builtin(
+    "int", r"[0-9]+", int, _int_to_string, _parse_int,
+    Inline(f"{{s}}.isdigit() and {{s}}.isascii() and len({{s}}) <= {_INT_DIGITS}", "int({s})"),
+)
 FLOAT: Final = _builtin("float", r"[0-9]+(\.[0-9]+)?", float, _float_to_string)
 UUID: Final = _builtin(
     "uuid",

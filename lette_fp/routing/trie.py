@@ -61,11 +61,12 @@ class Slot:
 class Edge:
     """A param edge: the segment kind, how to convert what it matches, and its child."""
 
-    __slots__ = ("child", "groups", "kind", "parse", "regex")
+    __slots__ = ("child", "converter", "groups", "kind", "parse", "regex")
 
     def __init__(self, segment: Segment) -> None:
         self.kind = segment.kind
         param = segment.params[0]
+        self.converter: Converter = param.converter
         self.parse: Callable[[str], object] = param.converter.parse
         self.regex: Pattern[str] | None = segment.regex
         self.groups: tuple[tuple[str, Converter], ...] = segment.groups

@@ -64,3 +64,59 @@ def test_a_client_reads_the_same_bytes_however_the_source_cuts_them(content: byt
     app = App([get("/", lambda req: stream(split(content, cuts)))])
     with TestClient(app) as client, client.stream("GET", "/") as resp:
         assert b"".join(resp.iter_raw()) == content
+
+
+class Boom(Exception):
+    """Raised by a generated source."""
+
+
+async def pump_outcome(variant: str, chunks: list[bytes | str], fail_at: int | None, leave_after: int | None) -> tuple[Any, ...]:
+    """Pump `chunks` through one pump variant; return what the client got and how it ended."""
+    from lette_fp.asgi import streaming
+
+    closed: list[bool] = []
+    got: list[bytes] = []
+
+    async def source() -> AsyncIterator[bytes | str]:
+        try:
+            for index, item in enumerate(chunks):
+                if index == fail_at:
+                    raise Boom(index)
+                yield item
+        finally:
+            closed.append(True)
+
+    async def receive() -> dict[str, Any]:
+        await anyio.sleep_forever()
+        raise AssertionError("unreachable")
+
+    async def send(message: dict[str, Any]) -> None:
+        if leave_after is not None and len(got) >= leave_after:
+            raise OSError("the client left")
+        got.append(message["body"])
+
+    try:
+        with anyio.fail_after(5):
+            if variant == "reference":
+                left = await streaming._pump_in_group(aiter(source()), receive, send, 0.0, b"")
+            else:
+                left = await streaming.pump(source(), receive, send, shielded=variant == "scoped")
+        outcome: Any = left
+    except Boom as exc:
+        outcome = ("raised", exc.args)
+    return got, outcome, closed
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(chunk, max_size=12),
+    st.one_of(st.none(), st.integers(0, 12)),
+    st.one_of(st.none(), st.integers(0, 12)),
+    st.sampled_from(["scoped", "native"]),
+)
+def test_the_asyncio_pumps_behave_as_the_reference_pump(
+    chunks: list[bytes | str], fail_at: int | None, leave_after: int | None, variant: str
+) -> None:
+    reference = anyio.run(pump_outcome, "reference", chunks, fail_at, leave_after, backend="asyncio")
+    fast = anyio.run(pump_outcome, variant, chunks, fail_at, leave_after, backend="asyncio")
+    assert fast == reference

@@ -7,8 +7,8 @@ import anyio
 import pytest
 
 from lette_fp import App, Request, Response, get, sse, stream
+from lette_fp.asgi.threads import iterate_in_thread
 from lette_fp.http.entities import Stream
-from lette_fp.http.streams import iterate_in_thread
 from lette_fp.middleware import gzip
 from lette_fp.testing import TestClient
 

@@ -1,4 +1,4 @@
-from lette_fp import App, Request, Response, get, post, text
+from lette_fp import App, Request, Response, get, mount, post, text
 from lette_fp.middleware import cors
 from lette_fp.testing import TestClient
 
@@ -142,6 +142,25 @@ def test_error_responses_get_cors_headers_too() -> None:
     missing = client.get("/nope", headers={"origin": "https://a.org"})
     assert missing.status_code == 404
     assert missing.headers["access-control-allow-origin"] == "https://a.org"
+
+
+def test_preflights_reach_cors_on_a_mount_and_on_a_route() -> None:
+    policy = cors(allow_origins=["https://app.example"], allow_methods=["GET", "POST"])
+    app = App(routes=[
+        mount("/api", [post("/items", lambda req: text("made"))], middleware=[policy]),
+        get("/one", lambda req: text("one"), middleware=[policy]),
+        get("/plain", lambda req: text("plain")),
+    ])
+    client = TestClient(app)
+    preflight = {"origin": "https://app.example", "access-control-request-method": "POST"}
+    for path in ("/api/items", "/one"):
+        resp = client.options(path, headers=preflight)
+        assert resp.status_code == 200, path
+        assert resp.headers["access-control-allow-origin"] == "https://app.example", path
+    assert client.post("/api/items", headers={"origin": "https://app.example"}).headers["access-control-allow-origin"] == "https://app.example"
+    plain = client.options("/plain", headers=preflight)
+    assert (plain.status_code, plain.headers["allow"]) == (204, "GET, HEAD, OPTIONS")
+    assert "access-control-allow-origin" not in plain.headers
 
 
 PNA = {"origin": "https://example.org", "access-control-request-method": "GET"}
