@@ -20,6 +20,9 @@ from lette_fp.pipeline import Handler, Middleware
 SAFELISTED_HEADERS = frozenset({"accept", "accept-language", "content-language", "content-type"})
 """Request headers a preflight may always name (the Fetch standard's CORS-safelisted names)."""
 
+MAX_REQUESTED_HEADERS = 100
+"""A preflight naming more headers than this is refused ("Disallowed CORS headers")."""
+
 _TEXT = (b"content-type", b"text/plain; charset=utf-8")
 _SIMPLE_NAMES = frozenset({
     b"access-control-allow-origin", b"access-control-allow-credentials", b"access-control-expose-headers",
@@ -117,16 +120,17 @@ def preflight_response(
 ) -> Response:
     """Answer a preflight: 200 "OK" with the `Access-Control-Allow-*` headers when the origin,
     method and every requested header are allowed, and private-network access when it was asked
-    for (`Access-Control-Request-Private-Network`); else 400 naming what was refused, without
-    `Access-Control-Allow-Origin`."""
-    names = [name.strip().lower() for name in requested_headers.split(",")]
+    for (`Access-Control-Request-Private-Network`); else 400 naming what was refused (more than
+    MAX_REQUESTED_HEADERS headers are refused unread), without `Access-Control-Allow-Origin`."""
+    too_many = requested_headers.count(",") >= MAX_REQUESTED_HEADERS
+    names = [] if too_many else [name.strip().lower() for name in requested_headers.split(",")]
     names = [name for name in names if name]
     failures = []
     if not policy.allows_origin(origin):
         failures.append("origin")
     if not policy.any_method and method not in policy.methods:
         failures.append("method")
-    if not policy.any_header and any(name not in policy.headers for name in names):
+    if too_many or (not policy.any_header and any(name not in policy.headers for name in names)):
         failures.append("headers")
     if private_network and not policy.private_network:
         failures.append("private-network")

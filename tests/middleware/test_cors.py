@@ -182,3 +182,14 @@ def test_private_network_access_asked_for_without_the_option_is_400() -> None:
     assert (resp.status_code, resp.text) == (400, "Disallowed CORS private-network")
     assert "access-control-allow-private-network" not in resp.headers
     assert client.options("/", headers=PNA).status_code == 200
+
+
+def test_a_preflight_naming_too_many_headers_is_refused_unread() -> None:
+    from lette_fp.middleware.cors import MAX_REQUESTED_HEADERS
+
+    client = app_with(allow_origins=["*"], allow_methods=["*"], allow_headers=["*"])
+    many = ", ".join(f"x-h{i}" for i in range(MAX_REQUESTED_HEADERS + 1))
+    resp = client.options("/", headers={**PNA, "access-control-request-headers": many})
+    assert (resp.status_code, resp.text) == (400, "Disallowed CORS headers")
+    few = ", ".join(f"x-h{i}" for i in range(MAX_REQUESTED_HEADERS - 1))
+    assert client.options("/", headers={**PNA, "access-control-request-headers": few}).status_code == 200
