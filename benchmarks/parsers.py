@@ -24,7 +24,9 @@ if str(ROOT) not in sys.path:
 from lette_fp.forms.limits import FormLimits  # noqa: E402
 from lette_fp.forms.multipart import parse_multipart  # noqa: E402
 from lette_fp.forms.urlencoded import parse_urlencoded  # noqa: E402
+from lette_fp.graphql.accept import _ranges as media_ranges  # noqa: E402
 from lette_fp.http.body_errors import decode_json  # noqa: E402
+from lette_fp.http.conditional import entity_tags  # noqa: E402
 from lette_fp.http.cookies import parse_cookies  # noqa: E402
 from lette_fp.http.errors import HTTPError  # noqa: E402
 from lette_fp.http.ranges import parse_ranges  # noqa: E402
@@ -83,6 +85,9 @@ CASES: list[tuple[str, int, Callable[[bytes], Callable[[], None]], bytes]] = [
     ("cookies: 'a=1; ' repeated", MB, lambda d: lambda: parse_cookies(d.decode()), b"a=1; " * (MB // 5)),
     ("cookies: 1 MB of ';'", MB, lambda d: lambda: parse_cookies(d.decode()), b";" * MB),
     ("range: 'bytes=0-1,' repeated", MB, lambda d: lambda: parse_ranges(d.decode(), 10**9), b"bytes=" + b"0-1," * (MB // 4)),
+    ("if-none-match: '\"a\", ' repeated", MB, lambda d: lambda: entity_tags(d.decode()), b'"a", ' * (MB // 5)),
+    ("accept: one range with ';q=1' repeated", MB, lambda d: lambda: media_ranges(d.decode()), b"text/html" + b";q=1" * (MB // 4)),
+    ("accept: ',' repeated", MB, lambda d: lambda: media_ranges(d.decode()), b"," * MB),
 ]
 
 
