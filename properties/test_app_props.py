@@ -175,6 +175,10 @@ named_header = st.one_of(
     st.tuples(st.just(b"range"), st.sampled_from([
         b"bytes=0-0", b"bytes=-1", b"bytes=" + b"0-1," * 2000, b"bytes=99999999999999999999-", b"bytes=5-2", b"items=1-2",
     ])),
+    st.tuples(
+        st.sampled_from([b"if-none-match", b"accept", b"accept-encoding", b"access-control-request-headers", b"origin"]),
+        st.sampled_from([b'"a", ' * 50_000, b"," * 200_000, b"text/html" + b";q=1" * 50_000, b"x-h, " * 50_000, b"gzip;q=" + b"9" * 100_000]),
+    ),
     st.tuples(st.just(b"cookie"), st.sampled_from([
         b"a=1; " * 3000, b"session=" + b"x" * 4000, b'k="\\054\\777"', b";" * 50_000, b"session=e30=.bad.sig",
     ])),
