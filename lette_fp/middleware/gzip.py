@@ -49,11 +49,12 @@ def accepts_gzip(accept_encoding: bytes | None) -> bool:
 
 
 def _quality(params: str) -> float:
-    for param in params.split(";"):
+    for param in params.split(";", 8)[:8]:
         key, _, value = param.partition("=")
         if key.strip() == "q":
+            value = value.strip()
             try:
-                return float(value.strip())
+                return float(value) if len(value) <= 5 else 0.0
             except ValueError:
                 return 0.0
     return 1.0
