@@ -68,6 +68,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("scenarios", nargs="?", default="S1", help="comma-separated keys, e.g. S1,S2,S3")
     parser.add_argument("--rev", default="HEAD", help="the git revision to compare with (default HEAD)")
     parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--only", choices=("raw_asgi", "lette_rev", "lette"), help="count one app only")
     parser.add_argument("--serve", nargs=3, metavar=("NAME", "KEY", "COUNT"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.serve:
@@ -76,6 +77,11 @@ def main(argv: list[str]) -> int:
     print(f"instructions per request, working tree against {args.rev} (callgrind, {args.requests} requests):")
     print("| scenario | raw | rev (×raw) | tree (×raw) | tree − rev |")
     print("|---|---:|---:|---:|---:|")
+    if args.only:
+        for key in args.scenarios.split(","):
+            count = instructions(args.only, key, args.requests, args.rev) - instructions(args.only, key, 0, args.rev)
+            print(f"| {key} | {args.only} | {count / args.requests:,.0f} |", flush=True)
+        return 0
     for key in args.scenarios.split(","):
         per = {}
         for name in ("raw_asgi", "lette_rev", "lette"):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from types import MappingProxyType
 from typing import Any
@@ -22,7 +22,7 @@ import msgspec
 
 from lette_fp.asgi.app import make_asgi
 from lette_fp.asgi.compiled import Compiled, LifespanContext
-from lette_fp.asgi.types import ASGIApp
+from lette_fp.asgi.types import ASGIApp, Receive, Scope, Send
 from lette_fp.exception_handlers import ExceptionHandler, ExceptionHandlers, http_error_response
 from lette_fp.http.entities import Delegate
 from lette_fp.http.errors import HTTPError
@@ -114,35 +114,36 @@ class App:
         return lambda: lifespan(self)
 
     def _layered(self, endpoint: Handler, middleware: Sequence[Middleware]) -> Handler:
-        """`endpoint` inside its mount and route middleware, each guarded; with none, the router
-        stage answers the endpoint's errors itself."""
-        if not middleware:
-            return endpoint
-        return layer(guard(endpoint, self._answer), list(middleware), self._answer)
+        """`endpoint` (whose errors are already Responses) inside its mount and route
+        middleware, each guarded."""
+        return layer(endpoint, list(middleware), self._answer) if middleware else endpoint
 
     def _prepare(self, route: Route, middleware: tuple[Any, ...], full_name: str | None) -> Endpoint:
         names = frozenset((*_PARAM.findall(route.full_path), *route.host_params))
         options = route.options
-        handler = self._layered(adapt(route.handler, path_params=names, options=options), middleware)
+        handler = self._layered(adapt(route.handler, path_params=names, options=options, errors=self._answer), middleware)
         if "max_body_size" in options:
             handler = with_body_limit(handler, options["max_body_size"])
         return Endpoint(handler, route.full_path)
 
     def _prepare_app(self, mount: Mount, middleware: tuple[Any, ...]) -> Endpoint:
-        return Endpoint(self._layered(delegate_to(mount.app), middleware), mount.full_prefix or "/")
+        return Endpoint(self._layered(guard(delegate_to(mount.app), self._answer), middleware), mount.full_prefix or "/")
 
     def _prepare_options(self, route: Route, middleware: tuple[Any, ...], allow: tuple[str, ...]) -> Endpoint:
-        return Endpoint(self._layered(answer_options(allow), middleware), route.full_path)
+        return Endpoint(self._layered(guard(answer_options(allow), self._answer), middleware), route.full_path)
 
 
 def router_stage(router: Router[Endpoint], answer: ErrorAnswer) -> Handler:
     """Return the handler that routes a request (one `Router.match`), records the route's
     template and params in the ASGI scope (`scope["route"]`, `scope["path_params"]`, as
-    Starlette's router does) and calls its endpoint; errors become Responses here."""
+    Starlette's router does) and hands the request to its endpoint, whose errors are already
+    Responses. The router's own answers (404, 405, a failing converter) become Responses here.
+
+    It is a plain function returning the endpoint's awaitable: it awaits nothing itself."""
     match = router.match
     has_hosts = router.has_hosts
 
-    async def route(req: Request) -> Response:
+    def route(req: Request) -> Awaitable[Response]:
         path = req.path
         root = req.root_path
         if root and path.startswith(root):
@@ -150,27 +151,40 @@ def router_stage(router: Router[Endpoint], answer: ErrorAnswer) -> Handler:
         try:
             found = match(req.method, path, req.headers.get("host") if has_hosts else None)
             if type(found) is not Found:
-                return unrouted(req, found)
-            endpoint = found.endpoint
-            params = found.params
-            scope = req._scope
-            if scope is not None:
-                scope["route"] = endpoint.template
-                scope["path_params"] = params or {}
-            prefix = found.prefix
-            if prefix:
-                attrs = req.attrs if "app_root_path" in req.attrs else MappingProxyType({**req.attrs, "app_root_path": root})
-                req = _replace(req, path_params=params, root_path=root + prefix, attrs=attrs)
-            elif params:
-                req = _replace(req, path_params=params)
-            return await endpoint.handler(req)
+                return ready(unrouted(req, found))
         except Exception as exc:
-            resp = await answer(req, exc)
-            if resp is None:
-                raise
-            return resp
+            return answer_or_raise(answer, req, exc)
+        endpoint = found.endpoint
+        params = found.params
+        scope = req._scope
+        if scope is not None:
+            scope["route"] = endpoint.template
+            outer = scope.get("path_params")
+            if outer:
+                params = {**outer, **params}
+            scope["path_params"] = params or {}
+        prefix = found.prefix
+        if prefix:
+            attrs = req.attrs if "app_root_path" in req.attrs else MappingProxyType({**req.attrs, "app_root_path": root})
+            req = _replace(req, path_params=params, root_path=root + prefix, attrs=attrs)
+        elif params:
+            req = _replace(req, path_params=params)
+        return endpoint.handler(req)
 
     return route
+
+
+async def ready(resp: Response) -> Response:
+    """Return `resp`: an awaitable of a Response already made."""
+    return resp
+
+
+async def answer_or_raise(answer: ErrorAnswer, req: Request, exc: Exception) -> Response:
+    """Return the Response `answer` maps `exc` to, or raise `exc` on when nothing maps it."""
+    resp = await answer(req, exc)
+    if resp is None:
+        raise exc
+    return resp
 
 
 def unrouted(req: Request, match: Any) -> Response:
@@ -234,10 +248,20 @@ def with_body_limit(handler: Handler, limit: int | None) -> Handler:
 
 def wrap_asgi(app: ASGIApp, middleware: Sequence[Any]) -> ASGIApp:
     """Return `app` inside ASGI `middleware`, the first outermost: each an `app -> app` callable
-    or a Starlette `Middleware(cls, *args, **kwargs)` value."""
+    or a Starlette `Middleware(cls, *args, **kwargs)` value.
+
+    The result is always an `async def` function: servers tell ASGI 3 apps by that (uvicorn
+    would take a middleware instance for ASGI 2, hypercorn for WSGI)."""
     for mw in reversed(middleware):
         app = mw.cls(app, *mw.args, **mw.kwargs) if _is_starlette_middleware(mw) else mw(app)
-    return app
+    if inspect.iscoroutinefunction(app):
+        return app
+    outer = app
+
+    async def asgi(scope: Scope, receive: Receive, send: Send) -> None:
+        await outer(scope, receive, send)
+
+    return asgi
 
 
 def _is_starlette_middleware(obj: Any) -> bool:

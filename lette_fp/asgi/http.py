@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import MappingProxyType
+from typing import Any
 
 from lette_fp.asgi.body import Incoming
 from lette_fp.asgi.compiled import Compiled, LifespanState
-from lette_fp.asgi.senders import SENDERS, run_background, send_response, sender_for
+from lette_fp.asgi.senders import CONTENT_LENGTHS, content_length, send_response
 from lette_fp.asgi.types import ASGIApp, Receive, Scope, Send
 from lette_fp.http.errors import ClientDisconnected
 from lette_fp.http.request import EMPTY_MAPPING, Request, UrlTable
+
+
+def scope_state(scope: Scope) -> Mapping[str, Any]:
+    """Return the server's scope state as `req.state` (read-only), for an app without lifespan
+    state of its own (a lette_fp app mounted in another app shares that app's state)."""
+    values = scope.get("state")
+    return MappingProxyType(dict(values)) if values else EMPTY_MAPPING
 
 
 def request_from_scope(
@@ -21,8 +30,7 @@ def request_from_scope(
     lette_fp app mounted in another app shares its state)."""
     values = state.value
     if values is None:
-        scope_state = scope.get("state")
-        values = MappingProxyType(dict(scope_state)) if scope_state else EMPTY_MAPPING
+        values = scope_state(scope)
     try:
         return Request(
             method, scope["path"], scope["root_path"], scope["query_string"], scope["headers"],
@@ -53,21 +61,35 @@ def make_http(compiled: Compiled, other: ASGIApp) -> ASGIApp:
     """Return the ASGI callable serving `compiled`'s `http` scopes, and `other` for the rest.
 
     Per request: the Request goes through `compiled.handler` and the Response is sent by its
-    entity's sender. An exception nothing mapped: the 500 is sent whole, then the exception is
-    raised on, for the server (and outer ASGI middleware) to see."""
+    entity's sender. A bytes body without background tasks, the common case, is sent right here,
+    message for message as `send_bytes` sends it (a property holds the two equal). An exception
+    nothing mapped: the 500 is sent whole, then the exception is raised on, for the server (and
+    outer ASGI middleware) to see."""
     handler = compiled.handler
     limit = compiled.max_body_size
     state = compiled.state
     urls = compiled.urls
     server_error = compiled.server_error
-    senders = SENDERS
+    lengths = CONTENT_LENGTHS
 
     async def serve(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await other(scope, receive, send)
             return
-        body = Incoming(receive, scope["headers"], limit)
-        req = request_from_scope(scope, scope["method"], body, "http", state, urls)
+        method = scope["method"]
+        headers = scope["headers"]
+        body = Incoming(receive, headers, limit)
+        values = state.value
+        try:
+            if values is None:
+                values = scope_state(scope) if scope["state"] else EMPTY_MAPPING
+            req = Request(
+                method, scope["path"], scope["root_path"], scope["query_string"], headers,
+                scope["client"], scope["server"], scope["scheme"], scope["http_version"],
+                EMPTY_MAPPING, values, EMPTY_MAPPING, body, urls, scope,  # type: ignore[arg-type]
+            )
+        except KeyError:
+            req = request_from_scope(scope, method, body, "http", state, urls)
         try:
             resp = await handler(req)
         except ClientDisconnected:
@@ -76,9 +98,14 @@ def make_http(compiled: Compiled, other: ASGIApp) -> ASGIApp:
             await send_response(await server_error(req, exc), scope, body, send)
             raise
         else:
-            await (senders.get(type(resp.body)) or sender_for(resp))(resp, scope, body, send)
-            if resp.background:
-                await run_background(resp)
+            entity = resp.body
+            status = resp.status
+            if type(entity) is bytes and not resp.background and status >= 200 and status != 204 and status != 304:
+                size = len(entity)
+                await send({"type": "http.response.start", "status": status, "headers": [*resp.headers, lengths.get(size) or content_length(size)]})
+                await send({"type": "http.response.body", "body": entity if method != "HEAD" else b""})
+            else:
+                await send_response(resp, scope, body, send)
         finally:
             shared = body.shared_state
             if shared is not None and shared.cleanups is not None:

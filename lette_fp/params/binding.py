@@ -14,7 +14,7 @@ from typing import Any, get_type_hints
 
 from lette_fp.http.request import Request
 from lette_fp.http.response import Response
-from lette_fp.pipeline import AnyHandler, Handler, interpret, is_async_callable, to_handler
+from lette_fp.pipeline import AnyHandler, Handler, interpret, is_async_callable
 
 Extractor = Callable[[Request], Awaitable[tuple[Request, Any]]]
 """Given a request, return the (possibly read) request and the parameter's value."""
@@ -43,15 +43,16 @@ def _path_param(name: str) -> Extractor:
     return extract
 
 
-def bind(fn: AnyHandler, path_params: frozenset[str] = frozenset()) -> Handler:
-    """Return `fn` as `async (Request) -> Response`, resolving extra parameters once, now."""
+def bind(fn: AnyHandler, path_params: frozenset[str] = frozenset()) -> AnyHandler:
+    """Return `fn` itself when it takes just the request, else `async (Request) -> Response`
+    calling it with its extra parameters, resolved once, now."""
     try:
         sig = inspect.signature(fn)
     except (TypeError, ValueError):
-        return to_handler(fn)
+        return fn
     params = list(sig.parameters.values())
     if len(params) <= 1:
-        return to_handler(fn)
+        return fn
     try:
         hints = get_type_hints(fn)
     except Exception:
