@@ -15,13 +15,23 @@ _TOKEN = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 _CONTROL = re.compile(rb"[\x00-\x08\x0a-\x1f\x7f]")
 
 
+_CHECKED_NAMES: dict[str | bytes, bytes] = {}
+_CHECKED_NAMES_KEPT = 1024
+
+
 def header_name(name: str | bytes) -> bytes:
     """Return `name` as a lower-case latin-1 header name; ValueError unless it is an RFC 9110
     token (no spaces, colons or control characters)."""
+    checked = _CHECKED_NAMES.get(name)
+    if checked is not None:
+        return checked
     raw = name.encode("latin-1", "replace") if isinstance(name, str) else name
     if _TOKEN.fullmatch(raw) is None:
         raise ValueError(f"invalid header name {name!r}: a header name is a token (letters, digits, !#$%&'*+-.^_`|~)")
-    return raw.lower()
+    raw = raw.lower()
+    if len(_CHECKED_NAMES) < _CHECKED_NAMES_KEPT:
+        _CHECKED_NAMES[name] = raw
+    return raw
 
 
 def header_value(name: str | bytes, value: str | bytes) -> bytes:
@@ -31,6 +41,8 @@ def header_value(name: str | bytes, value: str | bytes) -> bytes:
     (CR, LF, NUL, ...; a tab is allowed): such a value would break the response on the wire.
     """
     if isinstance(value, str):
+        if value.isascii() and value.isprintable():
+            return value.encode("ascii").strip(b" ")
         try:
             raw = value.encode("latin-1")
         except UnicodeEncodeError:
