@@ -1,6 +1,6 @@
-"""The attack run's findings, replayed on real uvicorn and hypercorn: each is a quick 4xx."""
+"""The attack run's findings, replayed on real uvicorn and hypercorn: each gets its 4xx (or, for
+2 MB of `&`, an empty form); how long the parsers take is measured in benchmarks/parsers.py."""
 
-import time
 from typing import Any
 
 import httpx
@@ -45,10 +45,8 @@ def test_the_attacks_get_quick_4xx_answers(serve: ServerFactory) -> None:
         for path, body in (("/json", deep), ("/mapping", b'{"a":' + deep), ("/holder", b'{"value":' + deep)):
             resp = http.post(path, content=body, headers=as_json)
             assert (resp.status_code, resp.json()) == (400, {"detail": "Malformed JSON: nested too deeply"}), path
-        started = time.monotonic()
         resp = http.post("/form", content=b"&" * 2_000_000, headers={"content-type": "application/x-www-form-urlencoded"})
         assert (resp.status_code, resp.json()) == (200, {"fields": 0})
-        assert time.monotonic() - started < 10
         resp = http.get("/cookies", headers={"cookie": "; ".join(f"c{i}=1" for i in range(1_500))})
         assert resp.status_code in (400, 431), "lette_fp's 400, or the server's own limit on the head"
         assert http.get("/cookies", headers={"cookie": "a=1; b=2"}).json() == {"cookies": 2}
