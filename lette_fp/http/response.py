@@ -15,7 +15,7 @@ from urllib.parse import quote
 import msgspec
 
 from lette_fp.http.cookies import SameSite, set_cookie_value
-from lette_fp.http.entities import Delegate, Stream
+from lette_fp.http.entities import Entity
 from lette_fp.http.headers import Headers, RawHeaders, header_pair, raw_headers
 
 HeadersArg = Mapping[str, str] | Iterable[tuple[str | bytes, str | bytes]] | None
@@ -23,8 +23,6 @@ HeadersArg = Mapping[str, str] | Iterable[tuple[str | bytes, str | bytes]] | Non
 NO_ATTRS: Mapping[str, Any] = MappingProxyType({})
 """The shared empty read-only mapping every response starts with as its `attrs`."""
 
-Entity = bytes | Stream | Delegate | Any
-"""A response body: `bytes` (b"" when empty), `Stream`, `File` or `Delegate`."""
 
 
 class Task(msgspec.Struct, frozen=True):
