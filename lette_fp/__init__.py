@@ -1,6 +1,7 @@
 """lette_fp: a functional ASGI web framework. Pure handlers over immutable requests; responses are data."""
 
 from lette_fp.app import App
+from lette_fp.batching import batched
 from lette_fp.forms import FormData, UploadFile
 from lette_fp.http.errors import HTTPError
 from lette_fp.http.files import file
@@ -40,6 +41,7 @@ __all__ = [
     "Request",
     "Response",
     "accept",
+    "batched",
     "client_close",
     "delete",
     "empty",
