@@ -63,11 +63,12 @@ async def compare(keys: list[str], repeats: int, requests: int) -> list[str]:
     samples: dict[tuple[str, str], list[float]] = {}
     for _ in range(repeats):
         for sc in scenarios:
-            count = max(1, requests // 25) if sc.key == "S7" else requests
+            count = max(1, requests // 25) if sc.key == "S7" else max(1, requests // sc.units)
             for fw in frameworks:
                 instance = fw.instance_for(sc)
                 assert instance is not None
-                samples.setdefault((fw.name, sc.key), []).append(await run_batch(instance, sc, count) * 1e6)
+                per = await run_batch(instance, sc, count) * 1e6 / sc.units
+                samples.setdefault((fw.name, sc.key), []).append(per)
     lines = ["| scenario | raw min | rev min (×raw) | tree min (×raw) | tree − rev (median) |", "|---|---:|---:|---:|---:|"]
     for sc in scenarios:
         raw, old, new = (samples[(name, sc.key)] for name in names)
@@ -85,14 +86,16 @@ def main(argv: list[str]) -> int:
     parser.add_argument("scenarios", help="comma-separated keys, e.g. S1,S2,S7 or S8/1000")
     parser.add_argument("--rev", default="HEAD", help="the git revision to compare with (default HEAD)")
     parser.add_argument("--repeats", type=int, default=31, help="batches per cell")
-    parser.add_argument("--requests", type=int, default=10_000, help="requests per batch (S7: a 25th)")
+    parser.add_argument(
+        "--requests", type=int, default=10_000, help="requests per batch (S7: a 25th; S10, S11: messages or events)"
+    )
     args = parser.parse_args(argv)
     import uvloop
 
     with tempfile.TemporaryDirectory() as tmp:
         export_revision(args.rev, Path(tmp))
         lines = uvloop.run(compare(args.scenarios.split(","), args.repeats, args.requests))
-    print(f"working tree against {args.rev}, µs per request in-process:")
+    print(f"working tree against {args.rev}, µs per request (S10, S11: per message or event) in-process:")
     print("\n".join(lines))
     return 0
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import importlib
 import json
+import re
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,8 +22,11 @@ from benchmarks.apps.common import (
     ITEM_BYTES,
     MESSAGE,
     PLAINTEXT,
+    SSE_EVENTS,
     STREAM_CHUNK,
     STREAM_CHUNKS,
+    WS_MESSAGES,
+    WS_TEXTS,
 )
 
 ASGIApp = Callable[..., Awaitable[None]]
@@ -52,7 +57,9 @@ class Scenario:
     middleware: bool = False  # served by make_mw_app() where a module has one
     status: int = 200
     media_type: str = "application/json"
-    expect: Any = None  # parsed JSON for application/json, bytes otherwise
+    expect: Any = None  # parsed JSON for application/json, event data for SSE, bytes otherwise
+    kind: str = "http"  # "http", or "websocket" (driven by WsCycle)
+    units: int = 1  # messages or events per request: the tables give µs per unit
 
     @property
     def instance(self) -> tuple[str, int]:
@@ -114,6 +121,27 @@ SCENARIOS: tuple[Scenario, ...] = (
         for n in (10, 100, 1000)
     ),
 )
+STREAM_SCENARIOS: tuple[Scenario, ...] = (
+    Scenario(
+        "S10",
+        f"websocket echo ({WS_MESSAGES:,} x 64 B texts, one at a time)",
+        "GET",
+        "/ws/echo",
+        kind="websocket",
+        units=WS_MESSAGES,
+        media_type="",
+    ),
+    Scenario(
+        "S11",
+        f"SSE: {SSE_EVENTS:,} events from an async generator",
+        "GET",
+        "/sse",
+        units=SSE_EVENTS,
+        media_type="text/event-stream",
+        expect=[str(i) for i in range(SSE_EVENTS)],
+    ),
+)
+SCENARIOS = SCENARIOS + STREAM_SCENARIOS
 # Not a benchmark, only checked: an unknown path is a 404 everywhere.
 NOT_FOUND = Scenario("404", "GET /nope", "GET", "/nope", status=404, media_type="", expect=None)
 LOOPBACK_KEYS = ("S1", "S2", "S3", "S5")
@@ -157,6 +185,58 @@ class Cycle:
                     self.waiter.set_result(None)
 
 
+class WsCycle:
+    """One websocket connection, as uvicorn's websockets protocol behaves, with an echo client:
+    it connects, sends text i+1 as soon as echo i arrived (checking it), and disconnects after
+    the last echo. ``receive`` blocks while nothing is pending."""
+
+    __slots__ = ("pending", "waiter", "status", "echoed", "bad", "closed", "texts")
+
+    def __init__(self, texts: list[str] = WS_TEXTS) -> None:
+        self.texts = texts
+        self.pending: deque[dict[str, Any]] = deque([{"type": "websocket.connect"}])
+        self.waiter: asyncio.Future[None] | None = None
+        self.status = 0  # 101 once accepted, the HTTP status of a denial otherwise
+        self.echoed = 0
+        self.bad = 0
+        self.closed: int | None = None
+
+    async def receive(self) -> dict[str, Any]:
+        while not self.pending:
+            self.waiter = asyncio.get_running_loop().create_future()
+            await self.waiter
+        return self.pending.popleft()
+
+    def _push(self, message: dict[str, Any]) -> None:
+        self.pending.append(message)
+        waiter = self.waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    async def send(self, message: dict[str, Any]) -> None:
+        kind = message["type"]
+        if kind == "websocket.send":
+            if message.get("text") != self.texts[self.echoed]:
+                self.bad += 1
+            self.echoed += 1
+            if self.echoed < len(self.texts):
+                self._push({"type": "websocket.receive", "text": self.texts[self.echoed]})
+            else:
+                self._push({"type": "websocket.disconnect", "code": 1000})
+        elif kind == "websocket.accept":
+            self.status = 101
+            self._push({"type": "websocket.receive", "text": self.texts[0]})
+        elif kind == "websocket.close":
+            self.closed = message.get("code", 1000)
+            self._push({"type": "websocket.disconnect", "code": self.closed})
+        elif kind == "websocket.http.response.start":
+            self.status = message["status"]
+
+    @property
+    def complete(self) -> bool:
+        return self.echoed == len(self.texts) and not self.bad
+
+
 def scope_factory(sc: Scenario, state: dict[str, Any]) -> Callable[[], dict[str, Any]]:
     """A function returning a fresh scope per call, like a server does per request."""
     headers = list(CLIENT_HEADERS) + list(sc.headers)
@@ -173,6 +253,15 @@ def scope_factory(sc: Scenario, state: dict[str, Any]) -> Callable[[], dict[str,
         "raw_path": sc.path.encode(),
         "query_string": sc.query,
     }
+    if sc.kind == "websocket":
+        del template["method"]
+        template.update(type="websocket", scheme="ws", subprotocols=[])
+        template["asgi"] = {"version": "3.0", "spec_version": "2.4"}
+        headers += [
+            (b"upgrade", b"websocket"),
+            (b"sec-websocket-version", b"13"),
+            (b"sec-websocket-key", b"dGhlIHNhbXBsZSBub25jZQ=="),
+        ]
 
     def make() -> dict[str, Any]:
         scope = template.copy()
@@ -284,7 +373,11 @@ async def load(name: str, scenarios: tuple[Scenario, ...]) -> Framework:
     return fw
 
 
-async def request(inst: Instance, sc: Scenario) -> Cycle:
+async def request(inst: Instance, sc: Scenario) -> Cycle | WsCycle:
+    if sc.kind == "websocket":
+        ws = WsCycle()
+        await inst.app(scope_factory(sc, inst.lifespan.state)(), ws.receive, ws.send)
+        return ws
     cycle = Cycle(sc.body, record=True)
     await inst.app(scope_factory(sc, inst.lifespan.state)(), cycle.receive, cycle.send)
     return cycle
@@ -297,8 +390,37 @@ def media_type(headers: list[tuple[bytes, bytes]]) -> str:
     return ""
 
 
-def verdict(sc: Scenario, cycle: Cycle) -> str | None:
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def sse_data(body: bytes) -> list[str]:
+    """The data of each event in a text/event-stream body (comments and other fields skipped)."""
+    events: list[str] = []
+    data: list[str] = []
+    for line in _LINE_BREAK.split(body.decode("utf-8")):
+        if not line:
+            if data:
+                events.append("\n".join(data))
+            data = []
+        elif line.startswith("data:"):
+            data.append(line[6:] if line.startswith("data: ") else line[5:])
+    return events
+
+
+def ws_verdict(cycle: WsCycle) -> str | None:
+    if cycle.status != 101:
+        return f"handshake answered {cycle.status}, not accepted"
+    if cycle.bad:
+        return f"{cycle.bad} echoes differed from what was sent"
+    if not cycle.complete:
+        return f"{cycle.echoed}/{len(cycle.texts)} messages echoed"
+    return None
+
+
+def verdict(sc: Scenario, cycle: Cycle | WsCycle) -> str | None:
     """None if the answer is the expected one, else a short reason."""
+    if isinstance(cycle, WsCycle):
+        return ws_verdict(cycle)
     if cycle.status != sc.status:
         return f"status {cycle.status}, expected {sc.status}"
     if not cycle.complete:
@@ -316,6 +438,10 @@ def verdict(sc: Scenario, cycle: Cycle) -> str | None:
             return f"body is not JSON: {body[:60]!r}"
         if parsed != sc.expect:
             return f"body {json.dumps(parsed)[:80]}"
+    elif sc.media_type == "text/event-stream":
+        got = sse_data(body)
+        if got != sc.expect:
+            return f"{len(got)} events, expected {len(sc.expect)}; first {got[:3]}"
     elif body != sc.expect:
         return f"body {body[:40]!r}... ({len(body)} bytes)"
     for name, value in cycle.headers:

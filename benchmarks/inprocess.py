@@ -16,7 +16,7 @@ import statistics
 import time
 from dataclasses import dataclass, field
 
-from benchmarks.driver import Cycle, Framework, Instance, Scenario, scope_factory, short
+from benchmarks.driver import Cycle, Framework, Instance, Scenario, WsCycle, scope_factory, short
 
 
 @dataclass
@@ -25,13 +25,36 @@ class Cell:
     batch: int = 0
     error: str | None = None
 
+    units: int = 1  # messages or events per request
+
     @property
     def median_us(self) -> float | None:
-        return statistics.median(self.samples) * 1e6 if self.samples else None
+        """Median µs per request, or per message/event for a streaming scenario."""
+        return statistics.median(self.samples) * 1e6 / self.units if self.samples else None
+
+
+async def run_ws_batch(inst: Instance, sc: Scenario, n: int) -> float:
+    """Time ``n`` websocket connections (see ``WsCycle``), one after the other; returns
+    seconds per connection."""
+    app = inst.app
+    make_scope = scope_factory(sc, inst.lifespan.state)
+    bad = 0
+    start = time.perf_counter()
+    for _ in range(n):
+        cycle = WsCycle()
+        await app(make_scope(), cycle.receive, cycle.send)
+        if not cycle.complete:
+            bad += 1
+    elapsed = time.perf_counter() - start
+    if bad:
+        raise RuntimeError(f"{bad}/{n} connections did not echo every message")
+    return elapsed / n
 
 
 async def run_batch(inst: Instance, sc: Scenario, n: int) -> float:
     """Time ``n`` requests, one after the other; returns seconds per request."""
+    if sc.kind == "websocket":
+        return await run_ws_batch(inst, sc, n)
     app = inst.app
     make_scope = scope_factory(sc, inst.lifespan.state)
     body = sc.body
@@ -61,19 +84,19 @@ async def measure(
     # Calibrate (doubles as warm-up): grow the batch until it takes >= 1/4 of the target.
     for sc in scenarios:
         for fw in runnable:
-            cell = cells[(fw.name, sc.key)] = Cell()
+            cell = cells[(fw.name, sc.key)] = Cell(units=sc.units)
             inst = fw.instance_for(sc)
             if sc.key in fw.failures or inst is None:
                 cell.error = fw.failures.get(sc.key, "no app instance")
                 continue
             try:
-                n = 20
+                n = 20 if sc.units == 1 else 1
                 while True:
                     per = await run_batch(inst, sc, n)
                     if per * n >= batch_seconds / 4 or n >= 1_000_000:
                         break
                     n *= 4
-                cell.batch = max(20, int(batch_seconds / per))
+                cell.batch = max(20 if sc.units == 1 else 1, int(batch_seconds / per))
             except Exception as exc:  # noqa: BLE001
                 cell.error = f"raised {short(exc)}"
     gc.collect()

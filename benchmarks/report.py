@@ -112,8 +112,10 @@ class Footnotes:
         return f"FAILED [{len(self.lines)}]"
 
 
-def inprocess_table(frameworks: list[Framework], cells: dict[tuple[str, str], Any]) -> str:
-    keys = [sc.key for sc in SCENARIOS]
+def inprocess_table(
+    frameworks: list[Framework], cells: dict[tuple[str, str], Any], keys: list[str] | None = None
+) -> str:
+    keys = keys if keys is not None else [sc.key for sc in SCENARIOS]
     notes = Footnotes()
     head = "| framework | " + " | ".join(keys) + " |"
     rows = [head, "|---|" + "---:|" * len(keys)]

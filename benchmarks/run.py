@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks import driver, inprocess, loopback, report  # noqa: E402
+from benchmarks import driver, inprocess, loopback, loopback_streams, report  # noqa: E402
 from benchmarks.apps import FRAMEWORKS  # noqa: E402
 
 DOC = ROOT / "docs" / "performance.md"
@@ -42,6 +42,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "--frameworks",
         default=",".join(FRAMEWORKS),
         help="comma-separated subset of: " + ", ".join(FRAMEWORKS),
+    )
+    p.add_argument(
+        "--scenarios",
+        default="",
+        help="comma-separated subset of the in-process scenarios (e.g. S10,S11); all by default",
     )
     p.add_argument("--no-loopback", action="store_true", help="skip uvicorn + wrk")
     p.add_argument("--no-memory", action="store_true", help="skip the memory measurement")
@@ -68,26 +73,26 @@ async def profile(name: str, key: str, requests: int = 20_000) -> int:
     if fw.error or scenario.key in fw.failures or inst is None:
         print(f"FAILED: {fw.error or fw.failures.get(scenario.key)}", file=sys.stderr)
         return 1
-    await inprocess.run_batch(inst, scenario, 1000)  # warm
+    await inprocess.run_batch(inst, scenario, max(5, 1000 // scenario.units))  # warm
     prof = cProfile.Profile()
     prof.enable()
-    await inprocess.run_batch(inst, scenario, requests)
+    await inprocess.run_batch(inst, scenario, max(20, requests // scenario.units))
     prof.disable()
     pstats.Stats(prof).sort_stats("tottime").print_stats(25)
     await driver.shutdown(fw)
     return 0
 
 
-async def load_and_check(names: list[str]) -> list[driver.Framework]:
-    frameworks = [await driver.load(name, driver.SCENARIOS) for name in names]
+async def load_and_check(names: list[str], scenarios: tuple[driver.Scenario, ...]) -> list[driver.Framework]:
+    frameworks = [await driver.load(name, scenarios) for name in names]
     # BlackSheep sets its logger to INFO when an app is built, then logs every 404.
     logging.getLogger("blacksheep.server").setLevel(logging.WARNING)
     for fw in frameworks:
-        await driver.check(fw, driver.SCENARIOS)
+        await driver.check(fw, scenarios)
     return frameworks
 
 
-def print_check(frameworks: list[driver.Framework]) -> bool:
+def print_check(frameworks: list[driver.Framework], scenarios: tuple[driver.Scenario, ...]) -> bool:
     ok = True
     for fw in frameworks:
         if fw.error:
@@ -99,7 +104,7 @@ def print_check(frameworks: list[driver.Framework]) -> bool:
             for key, reason in fw.failures.items():
                 print(f"      {key}: FAILED: {reason}")
         else:
-            print(f"  {report.display(fw.name):18} ok ({len(driver.SCENARIOS) + 1} answers)")
+            print(f"  {report.display(fw.name):18} ok ({len(scenarios) + 1} answers)")
     return ok
 
 
@@ -125,8 +130,10 @@ def command_line(quick: bool) -> str:
     return ("BENCH_QUICK=1 " if quick else "") + "make bench"
 
 
-async def in_process(frameworks: list[driver.Framework], cfg: dict[str, float]) -> dict:
-    return await inprocess.measure(frameworks, driver.SCENARIOS, int(cfg["repeats"]), cfg["batch"])
+async def in_process(
+    frameworks: list[driver.Framework], scenarios: tuple[driver.Scenario, ...], cfg: dict[str, float]
+) -> dict:
+    return await inprocess.measure(frameworks, scenarios, int(cfg["repeats"]), cfg["batch"])
 
 
 def main(argv: list[str]) -> int:
@@ -143,6 +150,11 @@ def main(argv: list[str]) -> int:
 
         name, _, key = args.profile.partition(":")
         return uvloop.run(profile(name, key))
+    wanted = {k.strip() for k in args.scenarios.split(",") if k.strip()}
+    scenarios = tuple(sc for sc in driver.SCENARIOS if not wanted or sc.key in wanted)
+    if wanted - {sc.key for sc in scenarios}:
+        print(f"unknown scenario(s): {', '.join(sorted(wanted - {sc.key for sc in scenarios}))}", file=sys.stderr)
+        return 2
     started = time.perf_counter()
 
     import uvloop
@@ -154,8 +166,8 @@ def main(argv: list[str]) -> int:
     frameworks: list[driver.Framework] = []
     try:
         print("correctness check (status, content-type, body of every scenario):", flush=True)
-        frameworks = loop.run_until_complete(load_and_check(names))
-        ok = print_check(frameworks)
+        frameworks = loop.run_until_complete(load_and_check(names, scenarios))
+        ok = print_check(frameworks, scenarios)
         if args.check:
             return 0 if ok else 1
         background = report.background_cpu()
@@ -169,7 +181,7 @@ def main(argv: list[str]) -> int:
             f"{min(all_cpus)}",
             flush=True,
         )
-        cells = loop.run_until_complete(in_process(frameworks, cfg))
+        cells = loop.run_until_complete(in_process(frameworks, scenarios, cfg))
     finally:
         for fw in frameworks:
             loop.run_until_complete(driver.shutdown(fw))
@@ -182,6 +194,9 @@ def main(argv: list[str]) -> int:
         mem = memory([n for n in ("raw_asgi", "lette") if n in names])
 
     lb_cells: dict = {}
+    stream_cells: dict = {}
+    stream_names: list[str] = []
+    stream_keys = [sc.key for sc in scenarios if sc.units > 1]
     lb_errors = {fw.name: fw.error for fw in frameworks if fw.error}
     if not args.no_loopback:
         if len(all_cpus) < 2:
@@ -201,23 +216,41 @@ def main(argv: list[str]) -> int:
                 cfg["warmup"],
                 skip,
             )
+            stream_names = [n for n in ("raw_asgi", "lette", "starlette_app") if n in lb_names]
+            if stream_keys and len(stream_names) > 1:
+                print(f"loopback streams: {', '.join(stream_names)}", flush=True)
+                stream_cells = loopback_streams.measure(stream_names, cfg["seconds"], int(cfg["rounds"]), 4)
 
     settings = (
         f"{'quick (BENCH_QUICK=1)' if quick else 'thorough'}: in-process {cfg['repeats']:.0f} "
         f"repeats of ~{cfg['batch'] * 1000:.0f} ms batches; loopback {cfg['rounds']:.0f} "
         f"round(s) of wrk -t1 -c64 -d{cfg['seconds']:g}s per scenario"
     )
+    http_keys = [sc.key for sc in scenarios if sc.units == 1]
     parts = [
         "## Results",
         "",
         report.environment(command_line(quick), settings, background),
-        "",
-        "### In-process: µs per request (median), and × the raw ASGI floor",
-        "",
-        "Lower is better. Scenarios are described below; S8/n is S3 with n decoy routes.",
-        "",
-        report.inprocess_table(frameworks, cells),
     ]
+    if http_keys:
+        parts += [
+            "",
+            "### In-process: µs per request (median), and × the raw ASGI floor",
+            "",
+            "Lower is better. Scenarios are described below; S8/n is S3 with n decoy routes.",
+            "",
+            report.inprocess_table(frameworks, cells, http_keys),
+        ]
+    if stream_keys:
+        parts += [
+            "",
+            "### In-process streams: µs per message (S10) or event (S11), and × the raw ASGI floor",
+            "",
+            "Lower is better. Each connection is timed whole (handshake or headers included) and",
+            "divided by its 1,000 messages or events.",
+            "",
+            report.inprocess_table(frameworks, cells, stream_keys),
+        ]
     notes = [n for fw in frameworks for n in getattr(fw.module, "NOTES", ())]
     if notes:
         parts += [""] + [f"- {n}" for n in notes]
@@ -236,6 +269,16 @@ def main(argv: list[str]) -> int:
             "Higher is better. uvicorn (uvloop, httptools, 1 worker) on core 0, wrk on core 1.",
             "",
             report.loopback_table(names, lb_errors, lb_cells, driver.LOOPBACK_KEYS),
+        ]
+    if stream_cells:
+        parts += [
+            "",
+            "### Loopback streams: SSE events and websocket round trips per second through uvicorn",
+            "",
+            "Higher is better. uvicorn on core 0, the client (httpx streams, `websockets`) on core 1, 4",
+            "connections; also per second of the server's own CPU time (see benchmarks/loopback_streams.py).",
+            "",
+            loopback_streams.table(stream_names, stream_cells),
         ]
     generated = "\n".join(parts) + "\n"
     print()
@@ -285,10 +328,22 @@ is shown as FAILED with the reason and is not measured.
 | S6 | `GET /mw/json` | S2 behind three pass-through middleware |
 | S7 | `GET /stream` | 100 × 1 KB chunks from an async generator |
 | S8/n | S3 with n = 10, 100, 1,000 decoys | a separate app instance per n |
+| S10 | websocket `/ws/echo`: 1,000 texts of 64 bytes, each sent once the echo of the one before arrived, then a disconnect | every text echoed, in order |
+| S11 | `GET /sse` | 1,000 events `data: <i>` from an async generator, each framework's SSE with its default settings (lette_fp's idle ping included) |
 
 The decoys are `/d<i>/items` (static) and `/d<i>/items/{id:int}` (parameterised),
 alternating, declared before `/users/{id:int}` and after the other scenario routes, so
 S1, S2, S4-S7 do not pay for them in routers that try routes in order.
+
+S10 and S11, per framework: raw ASGI loops over `receive`/`send` itself and formats
+`b"data: %d\\n\\n"`; lette_fp `accept(pipe)` with `async for m in incoming: yield m` and
+`sse(gen)` of `str(i)` (ping every 15 s while idle); Starlette `WebSocketRoute` with
+`iter_text`/`send_text`, and (it has no SSE helper) a `StreamingResponse` of preformatted
+events; FastAPI `@app.websocket` with `receive_text`/`send_text`, and its `EventSourceResponse`
+path operation yielding ints (keep-alive ping every 15 s); Litestar `@websocket` with
+`iter_data`/`send_text` and `ServerSentEvent(gen)`; BlackSheep `router.add_ws` with
+`receive_text`/`send_text` and `ServerSentEventsResponse` of `TextServerSentEvent`; Falcon
+`on_websocket` and `resp.sse` of `SSEvent(text=...)`.
 
 Typed values and middleware, per framework:
 
@@ -324,7 +379,11 @@ Typed values and middleware, per framework:
   hits all equally. The figure is the median over repeats of the time per request; the
   ratio is to the raw ASGI app in the same scenario. The heap is frozen (`gc.freeze`)
   before timing so no framework pays to scan another's objects. The driver's own cost
-  is inside every figure, the floor's included.
+  is inside every figure, the floor's included. S10 is driven by `WsCycle`, an echo client
+  standing in for uvicorn's websocket protocol (it answers `websocket.accept` with the first
+  text and each echo with the next one, then `websocket.disconnect`; `receive` blocks on a
+  future when nothing is pending); S10 and S11 are timed per connection and given per
+  message or event.
 - **Memory.** A fresh process serves S2 in-process; resident memory (VmRSS, after
   `gc.collect()`) is read after 10,000 and after 200,000 requests. The target for
   lette_fp is a growth within 5 MB.

@@ -26,19 +26,29 @@ from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStre
 
 T = TypeVar("T")
 
-_owner: contextvars.ContextVar[anyio.abc.TaskGroup | None] = contextvars.ContextVar(
-    "lette_fp.streams.owner", default=None
-)
+class TaskLease:
+    """What `tasks_in(group)` gives its block: `used` turns true once a merge started its input
+    tasks in the group (so whoever owns the group knows whether there is anything to cancel)."""
+
+    __slots__ = ("group", "used")
+
+    def __init__(self, group: anyio.abc.TaskGroup) -> None:
+        self.group = group
+        self.used = False
+
+
+_owner: contextvars.ContextVar[TaskLease | None] = contextvars.ContextVar("lette_fp.streams.owner", default=None)
 
 
 @contextlib.contextmanager
-def tasks_in(group: anyio.abc.TaskGroup) -> Iterator[None]:
+def tasks_in(group: anyio.abc.TaskGroup) -> Iterator[TaskLease]:
     """Within this block, `merge` starts its input tasks in `group` rather than a group of its own;
-    returns a context manager. Their end is then bounded by the group's, even for a merge that
-    is never closed."""
-    token = _owner.set(group)
+    returns a context manager giving the block's `TaskLease`. Their end is then bounded by the
+    group's, even for a merge that is never closed."""
+    lease = TaskLease(group)
+    token = _owner.set(lease)
     try:
-        yield
+        yield lease
     finally:
         _owner.reset(token)
 
@@ -105,11 +115,13 @@ class Merged(AsyncIterator[T], Generic[T]):
             return
         send, self._receive = anyio.create_memory_object_stream[Any](0)
         self._all_stopped = anyio.Event()
-        group = _owner.get()
-        if group is None:
+        lease = _owner.get()
+        if lease is None:
             group = self._own_group = anyio.create_task_group()
             await group.__aenter__()
         else:
+            lease.used = True
+            group = lease.group
             self._owner_scope = group.cancel_scope
         self._running = len(self._sources)
         with send:

@@ -5,10 +5,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import msgspec
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lette_fp import App, Event, get, sse
+from lette_fp.sse import encode_event, encode_item
 from lette_fp.testing import TestClient
 
 
@@ -94,9 +96,36 @@ def expected(sent: list[Event]) -> Parsed:
     return Parsed(received, retry)
 
 
-@settings(max_examples=200, deadline=None)
+@pytest.mark.parametrize("ping", [None, 15.0], ids=["no-ping", "default-ping"])
+@settings(max_examples=100, deadline=None)
 @given(st.lists(events, max_size=12))
-def test_an_independent_parser_recovers_the_events(sent: list[Event]) -> None:
-    app = App([get("/", lambda req: sse(sent, ping=None))])
+def test_an_independent_parser_recovers_the_events(ping: float | None, sent: list[Event]) -> None:
+    app = App([get("/", lambda req: sse(sent, ping=ping))])
     body = TestClient(app).get("/").content
     assert parse_event_stream(body) == expected(sent)
+
+
+line_breaking = st.lists(st.sampled_from(["a", "é", "\n", "\r", "\r\n", "\0", " ", ":"]), max_size=12).map("".join)
+unchecked_events = st.builds(
+    Event,
+    data=st.none() | line_breaking | st.binary(max_size=8) | json_value,
+    event=st.none() | line_breaking,
+    id=st.none() | line_breaking,
+    retry=st.none() | st.integers(-3, 10**6),
+    comment=st.none() | line_breaking,
+)
+items = unchecked_events | events | line_breaking | any_text | json_value | st.binary(max_size=12)
+
+
+def outcome(encode: Any, value: Any) -> bytes | type[BaseException]:
+    try:
+        return encode(value)  # type: ignore[no-any-return]
+    except ValueError as exc:
+        return type(exc)
+
+
+@settings(max_examples=500, deadline=None)
+@given(items)
+def test_the_fast_encoding_is_the_reference_encoding(item: Any) -> None:
+    reference = outcome(encode_event, item if isinstance(item, Event) else Event(item))
+    assert outcome(encode_item, item) == reference

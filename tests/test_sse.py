@@ -73,3 +73,19 @@ def test_a_ping_comment_is_sent_while_the_source_is_idle(backend: str) -> None:
     assert events[0] == 'data: {"text":"a","index":0}' and events[-1] == 'data: {"text":"b","index":1}'
     assert 2 <= events.count(": ping") <= 4
     assert ": ping" not in quiet
+
+
+def test_head_sends_the_headers_and_closes_the_source_unstarted() -> None:
+    started: list[bool] = []
+
+    async def events() -> AsyncIterator[str]:
+        started.append(True)
+        yield "never sent"
+
+    source = events()
+    resp = TestClient(App([get("/", lambda req: sse(source))])).head("/")
+    assert resp.status_code == 200 and resp.content == b""
+    assert resp.headers["content-type"] == "text/event-stream; charset=utf-8"
+    assert not started
+    with pytest.raises(StopAsyncIteration):
+        anyio.run(source.__anext__)

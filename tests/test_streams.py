@@ -115,6 +115,21 @@ async def test_in_a_given_group_an_abandoned_merge_ends_with_the_group() -> None
     assert sorted(finished) == ["a", "b"]
 
 
+async def test_the_lease_of_tasks_in_tells_whether_a_merge_used_the_group() -> None:
+    finished: list[str] = []
+    with anyio.fail_after(5):
+        async with anyio.create_task_group() as group:
+            with tasks_in(group) as idle:
+                pass
+            with tasks_in(group) as busy:
+                items = merge(forever(finished, "a"))
+                assert not busy.used
+                assert await items.__anext__() == "a"
+            assert not idle.used and busy.used
+            group.cancel_scope.cancel()
+    assert finished == ["a"]
+
+
 async def test_a_timeout_around_one_element_leaves_the_merge_usable() -> None:
     async def late() -> AsyncIterator[str]:
         await anyio.sleep(0.2)

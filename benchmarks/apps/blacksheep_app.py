@@ -11,14 +11,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from blacksheep import Application, Request, Response, Router, json, text
+from blacksheep import Application, Request, Response, Router, WebSocket, json, text
 from blacksheep.contents import StreamedContent
 from blacksheep.server.bindings import FromHeader, FromJSON
+from blacksheep.server.sse import ServerSentEventsResponse, TextServerSentEvent
+from blacksheep.server.websocket import WebSocketDisconnectError
 
 from benchmarks.apps.common import (
     DECOY_BODY,
     MESSAGE,
     PLAINTEXT,
+    SSE_EVENTS,
     STREAM_CHUNK,
     STREAM_CHUNKS,
     ItemDataclass,
@@ -59,6 +62,24 @@ async def streamed() -> Response:
     return Response(200, None, StreamedContent(b"application/octet-stream", _chunks))
 
 
+async def _events():  # type: ignore[no-untyped-def]
+    for i in range(SSE_EVENTS):
+        yield TextServerSentEvent(str(i))
+
+
+async def events() -> Response:
+    return ServerSentEventsResponse(_events)
+
+
+async def ws_echo(websocket: WebSocket) -> None:
+    await websocket.accept()
+    try:
+        while True:
+            await websocket.send_text(await websocket.receive_text())
+    except WebSocketDisconnectError:
+        pass
+
+
 async def decoy() -> Response:
     return json(DECOY_BODY)
 
@@ -83,6 +104,8 @@ def make_app(decoys: int = 50) -> Application:
     add_get("/echo", echo)
     app.router.add_post("/items", create_item)
     add_get("/stream", streamed)
+    add_get("/sse", events)
+    app.router.add_ws("/ws/echo", ws_echo)
     for kind, i in decoy_routes(decoys):
         if kind == "static":
             add_get(f"/d{i}/items", decoy)

@@ -110,3 +110,10 @@ class ItemDataclass:
     ratings: list[int]
     related_ids: list[int]
     features: list[str]
+
+# S10: websocket echo. The client sends text i+1 only once echo i has arrived, then leaves.
+WS_MESSAGES = 1000
+WS_TEXTS = [f"{i:064d}" for i in range(WS_MESSAGES)]  # 64 bytes each, distinct, in order
+
+# S11: server-sent events. 1,000 events `data: <i>` from an async generator, default settings.
+SSE_EVENTS = 1000

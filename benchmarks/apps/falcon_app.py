@@ -18,6 +18,7 @@ from benchmarks.apps.common import (
     DECOY_BODY,
     MESSAGE,
     PLAINTEXT,
+    SSE_EVENTS,
     STREAM_CHUNK,
     STREAM_CHUNKS,
     ItemDataclass,
@@ -67,6 +68,26 @@ class Streamed:
         resp.stream = _chunks()
 
 
+async def _events():  # type: ignore[no-untyped-def]
+    for i in range(SSE_EVENTS):
+        yield falcon.asgi.SSEvent(text=str(i))
+
+
+class Events:
+    async def on_get(self, req: Req, resp: Resp) -> None:
+        resp.sse = _events()
+
+
+class WsEcho:
+    async def on_websocket(self, req: Req, ws: falcon.asgi.WebSocket) -> None:
+        await ws.accept()
+        try:
+            while True:
+                await ws.send_text(await ws.receive_text())
+        except falcon.WebSocketDisconnected:
+            pass
+
+
 class Decoy:
     async def on_get(self, req: Req, resp: Resp, **params: Any) -> None:
         resp.media = DECOY_BODY
@@ -89,6 +110,8 @@ def make_app(decoys: int = 50) -> falcon.asgi.App:
     app.add_route("/echo", Echo())
     app.add_route("/items", Items())
     app.add_route("/stream", Streamed())
+    app.add_route("/sse", Events())
+    app.add_route("/ws/echo", WsEcho())
     decoy = Decoy()
     for kind, i in decoy_routes(decoys):
         path = f"/d{i}/items" if kind == "static" else f"/d{i}/items/{{id:int}}"

@@ -9,16 +9,19 @@ a separate app (``make_mw_app``) with three pure ASGI middleware added through
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
-from fastapi import FastAPI, Header
+from fastapi import FastAPI, Header, WebSocket, WebSocketDisconnect
 from fastapi.responses import PlainTextResponse, StreamingResponse
+from fastapi.sse import EventSourceResponse
 from pydantic import BaseModel
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from benchmarks.apps.common import (
     MESSAGE,
     PLAINTEXT,
+    SSE_EVENTS,
     STREAM_CHUNK,
     STREAM_CHUNKS,
     decoy_routes,
@@ -94,6 +97,22 @@ async def streamed() -> StreamingResponse:
     return StreamingResponse(_chunks(), media_type="application/octet-stream")
 
 
+async def events() -> AsyncIterator[int]:
+    # FastAPI's SSE: a generator path operation with EventSourceResponse; each plain value is
+    # sent as JSON data (an int is `data: <i>`); an idle keep-alive ping every 15 s.
+    for i in range(SSE_EVENTS):
+        yield i
+
+
+async def ws_echo(websocket: WebSocket) -> None:
+    await websocket.accept()
+    try:
+        while True:
+            await websocket.send_text(await websocket.receive_text())
+    except WebSocketDisconnect:
+        pass
+
+
 async def decoy() -> Decoy:
     return Decoy(decoy=True)
 
@@ -117,6 +136,8 @@ def make_app(decoys: int = 50) -> FastAPI:
     app.get("/echo")(echo)
     app.post("/items")(create_item)
     app.get("/stream")(streamed)
+    app.get("/sse", response_class=EventSourceResponse)(events)
+    app.websocket("/ws/echo")(ws_echo)
     for kind, i in decoy_routes(decoys):
         if kind == "static":
             app.get(f"/d{i}/items")(decoy)

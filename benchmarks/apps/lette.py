@@ -14,12 +14,13 @@ from benchmarks.apps.common import (
     DECOY_BODY,
     MESSAGE,
     PLAINTEXT,
+    SSE_EVENTS,
     STREAM_CHUNK,
     STREAM_CHUNKS,
     ItemStruct,
     decoy_routes,
 )
-from lette_fp import App, Request, Response, get, json, post, text
+from lette_fp import App, Request, Response, accept, get, json, post, sse, text, websocket
 
 
 def plaintext(req: Request) -> Response:
@@ -64,6 +65,24 @@ def streamed(req: Request) -> Response:
     return lette_fp.stream(_chunks(), media_type="application/octet-stream")
 
 
+async def _events():  # type: ignore[no-untyped-def]
+    for i in range(SSE_EVENTS):
+        yield str(i)
+
+
+def events(req: Request) -> Response:
+    return sse(_events())
+
+
+async def _echo(incoming):  # type: ignore[no-untyped-def]
+    async for message in incoming:
+        yield message
+
+
+def ws_echo(req: Request) -> Response:
+    return accept(_echo)
+
+
 def decoy(req: Request) -> Response:
     return json(DECOY_BODY)
 
@@ -83,6 +102,8 @@ def _routes(decoys: int, create: Any) -> list[Any]:
         post("/items", create),
         get("/mw/json", hello_json, middleware=[passthrough, passthrough, passthrough]),
         get("/stream", streamed),
+        get("/sse", events),
+        websocket("/ws/echo", ws_echo),
     ]
     for kind, i in decoy_routes(decoys):
         path = f"/d{i}/items" if kind == "static" else f"/d{i}/items/{{id:int}}"

@@ -10,16 +10,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Litestar, MediaType, get, post
+from litestar import Litestar, MediaType, WebSocket, get, post, websocket
 from litestar.middleware import ASGIMiddleware
 from litestar.params import Parameter
-from litestar.response import Stream
+from litestar.response import ServerSentEvent, Stream
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from benchmarks.apps.common import (
     DECOY_BODY,
     MESSAGE,
     PLAINTEXT,
+    SSE_EVENTS,
     STREAM_CHUNK,
     STREAM_CHUNKS,
     ItemStruct,
@@ -75,6 +76,23 @@ async def streamed() -> Stream:
     return Stream(_chunks(), media_type="application/octet-stream")
 
 
+async def _events():  # type: ignore[no-untyped-def]
+    for i in range(SSE_EVENTS):
+        yield str(i)
+
+
+@get("/sse")
+async def events() -> ServerSentEvent:
+    return ServerSentEvent(_events())
+
+
+@websocket("/ws/echo")
+async def ws_echo(socket: WebSocket) -> None:
+    await socket.accept()
+    async for message in socket.iter_data(mode="text"):
+        await socket.send_text(message)
+
+
 async def decoy() -> dict[str, bool]:
     return DECOY_BODY
 
@@ -84,7 +102,7 @@ async def decoy_param(id: int) -> dict[str, bool]:
 
 
 def make_app(decoys: int = 50) -> Litestar:
-    handlers: list[Any] = [plaintext, hello_json, echo, create_item, mw_json, streamed]
+    handlers: list[Any] = [plaintext, hello_json, echo, create_item, mw_json, streamed, events, ws_echo]
     for kind, i in decoy_routes(decoys):
         if kind == "static":
             handlers.append(get(f"/d{i}/items")(decoy))

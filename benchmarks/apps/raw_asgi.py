@@ -18,6 +18,7 @@ from benchmarks.apps.common import (
     DECOY_BODY,
     MESSAGE,
     PLAINTEXT,
+    SSE_EVENTS,
     STREAM_CHUNK,
     STREAM_CHUNKS,
     ItemStruct,
@@ -110,6 +111,41 @@ async def _chunks():  # type: ignore[no-untyped-def]
         yield STREAM_CHUNK
 
 
+_SSE_START = {
+    "type": "http.response.start",
+    "status": 200,
+    "headers": [(b"content-type", b"text/event-stream; charset=utf-8"), (b"cache-control", b"no-cache")],
+}
+
+
+async def _numbers():  # type: ignore[no-untyped-def]
+    for i in range(SSE_EVENTS):
+        yield i
+
+
+async def sse_events(scope: Scope, receive: Receive, send: Send) -> None:
+    await send(_SSE_START)
+    async for i in _numbers():
+        await send({"type": "http.response.body", "body": b"data: %d\n\n" % i, "more_body": True})
+    await send({"type": "http.response.body", "body": b""})
+
+
+async def ws_echo(scope: Scope, receive: Receive, send: Send) -> None:
+    while True:
+        message = await receive()
+        kind = message["type"]
+        if kind == "websocket.receive":
+            text = message.get("text")
+            if text is not None:
+                await send({"type": "websocket.send", "text": text})
+            else:
+                await send({"type": "websocket.send", "bytes": message["bytes"]})
+        elif kind == "websocket.connect":
+            await send({"type": "websocket.accept"})
+        else:
+            return
+
+
 def _passthrough(inner: ASGIApp) -> ASGIApp:
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
         await inner(scope, receive, send)
@@ -132,6 +168,7 @@ def make_app(decoys: int = 50) -> ASGIApp:
         "/echo": echo,
         "/mw/json": _passthrough(_passthrough(_passthrough(hello_json))),
         "/stream": streamed,
+        "/sse": sse_events,
     }
     post: dict[str, ASGIApp] = {"/items": create_item}
     param_prefixes: dict[str, ASGIApp] = {}
@@ -150,6 +187,11 @@ def make_app(decoys: int = 50) -> ASGIApp:
                 else:
                     await send({"type": "lifespan.shutdown.complete"})
                     return
+        if scope["type"] == "websocket":
+            if scope["path"] == "/ws/echo":
+                return await ws_echo(scope, receive, send)
+            await receive()
+            return await send({"type": "websocket.close", "code": 1008})
         path: str = scope["path"]
         routes = post if scope["method"] == "POST" else get
         handler = routes.get(path)

@@ -13,13 +13,15 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.websockets import WebSocket
 
 from benchmarks.apps.common import (
     DECOY_BODY,
     MESSAGE,
     PLAINTEXT,
+    SSE_EVENTS,
     STREAM_CHUNK,
     STREAM_CHUNKS,
     ItemDataclass,
@@ -61,6 +63,25 @@ async def streamed(request: Request) -> Response:
     return StreamingResponse(_chunks(), media_type="application/octet-stream")
 
 
+async def _events():  # type: ignore[no-untyped-def]
+    for i in range(SSE_EVENTS):
+        yield f"data: {i}\n\n"
+
+
+async def events(request: Request) -> Response:
+    # Starlette has no SSE helper (sse-starlette is a separate package): a StreamingResponse
+    # of preformatted events, with no idle ping.
+    return StreamingResponse(
+        _events(), media_type="text/event-stream", headers={"cache-control": "no-cache"}
+    )
+
+
+async def ws_echo(websocket: WebSocket) -> None:
+    await websocket.accept()
+    async for message in websocket.iter_text():
+        await websocket.send_text(message)
+
+
 async def decoy(request: Request) -> Response:
     return JSONResponse(DECOY_BODY)
 
@@ -85,6 +106,8 @@ def make_app(decoys: int = 50) -> Starlette:
             middleware=[Middleware(PassThrough), Middleware(PassThrough), Middleware(PassThrough)],
         ),
         Route("/stream", streamed),
+        Route("/sse", events),
+        WebSocketRoute("/ws/echo", ws_echo),
     ]
     for kind, i in decoy_routes(decoys):
         path = f"/d{i}/items" if kind == "static" else f"/d{i}/items/{{id:int}}"

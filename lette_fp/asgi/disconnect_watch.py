@@ -60,7 +60,13 @@ class DisconnectWatch(msgspec.Struct):
             self.watcher = watcher
 
     def _on_disconnect(self, watcher: asyncio.Task[None]) -> None:
-        if not self.settled and not watcher.cancelled() and watcher.exception() is None:
+        if not watcher.cancelled() and watcher.exception() is None:
+            self.client_left()
+
+    def client_left(self) -> None:
+        """Act as the disconnect does, now (a send elsewhere found the client gone): cancel the
+        task and set `fired`, once, and not once settled."""
+        if not self.settled and not self.fired:
             self.fired = True
             self.task.cancel()
 

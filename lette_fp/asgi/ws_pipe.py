@@ -12,11 +12,14 @@ How it ends:
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
 import anyio
+import anyio.abc
 
+from lette_fp.asgi.disconnect_watch import running_asyncio_task
 from lette_fp.asgi.types import Receive, Send
 from lette_fp.asgi.ws_inbox import Inbox, Incoming
 from lette_fp.streams import tasks_in
@@ -42,7 +45,7 @@ class _Connection:
 
     def _client_left(self) -> None:
         self.disconnected = True
-        if self.pipe_task not in self.inbox.readers:
+        if not self.inbox.reading(self.pipe_task):
             self.pipe_scope.cancel()
 
     async def run(self, pipe: Pipe) -> Close | None:
@@ -52,25 +55,27 @@ class _Connection:
             outgoing: Any = None
             try:
                 outgoing = _iterate(pipe(Incoming(self.inbox)))
+                pull = outgoing.__anext__
+                send = self.send
                 while True:
                     try:
-                        frame = await outgoing.__anext__()
+                        frame = await pull()
                     except StopAsyncIteration:
                         outcome = NORMAL
                         break
                     if self.disconnected:
                         break
-                    message: dict[str, Any]
-                    if isinstance(frame, str):
-                        message = {"type": "websocket.send", "text": frame}
-                    elif isinstance(frame, bytes | bytearray | memoryview):
-                        message = {"type": "websocket.send", "bytes": bytes(frame)}
-                    elif isinstance(frame, Close):
-                        outcome = frame
-                        break
+                    if frame.__class__ is str:
+                        message: Any = {"type": "websocket.send", "text": frame}
                     else:
-                        raise TypeError(f"a pipe yielded {type(frame).__name__}; yield str, bytes or Close")
-                    if not await self.send_or_leave(message):
+                        message = _outgoing_message(frame)
+                        if message.__class__ is Close:
+                            outcome = message
+                            break
+                    try:
+                        await send(message)
+                    except Exception:
+                        self._send_failed()
                         break
             except Exception as exc:
                 self.error = exc
@@ -84,10 +89,13 @@ class _Connection:
         try:
             await self.send(message)
         except Exception:
-            logger.debug("send failed on WebSocket %s; treated as a disconnect", self.path, exc_info=True)
-            self.disconnected = True
+            self._send_failed()
             return False
         return True
+
+    def _send_failed(self) -> None:
+        logger.debug("send failed on WebSocket %s; treated as a disconnect", self.path, exc_info=True)
+        self.disconnected = True
 
     async def _close_pipe(self, outgoing: Any) -> None:
         close = getattr(outgoing, "aclose", None)
@@ -97,6 +105,17 @@ class _Connection:
             await close()
         except Exception as exc:
             logger.error("closing the WebSocket pipe on %s failed", self.path, exc_info=exc)
+
+
+def _outgoing_message(frame: Any) -> dict[str, Any] | Close:
+    """The `websocket.send` message for a frame a pipe yielded, or the Close it yielded."""
+    if isinstance(frame, str):
+        return {"type": "websocket.send", "text": str(frame)}
+    if isinstance(frame, bytes | bytearray | memoryview):
+        return {"type": "websocket.send", "bytes": bytes(frame)}
+    if isinstance(frame, Close):
+        return frame
+    raise TypeError(f"a pipe yielded {type(frame).__name__}; yield str, bytes or Close")
 
 
 def _iterate(outgoing: Any) -> Any:
@@ -115,10 +134,26 @@ async def run_pipe(pipe: Pipe, receive: Receive, send: Send, path: str) -> Excep
     the exception the pipe raised, if any."""
     connection = _Connection(receive, send, path)
     async with anyio.create_task_group() as group:
-        group.start_soon(connection.inbox.watch)
-        with tasks_in(group):
-            outcome = await connection.run(pipe)
-        if outcome is not None:
-            await connection.send_or_leave({"type": "websocket.close", "code": outcome.code, "reason": outcome.reason})
-        group.cancel_scope.cancel()
+        watcher = _start_watching(connection.inbox, group)
+        try:
+            with tasks_in(group) as merges:
+                outcome = await connection.run(pipe)
+            if outcome is not None:
+                await connection.send_or_leave({"type": "websocket.close", "code": outcome.code, "reason": outcome.reason})
+        finally:
+            if watcher is not None:
+                watcher.cancel()
+        if watcher is None or merges.used:
+            group.cancel_scope.cancel()
     return connection.error
+
+
+def _start_watching(inbox: Inbox, group: anyio.abc.TaskGroup) -> asyncio.Task[None] | None:
+    """Start the inbox's watcher: on asyncio a bare task, returned (cancelling it is all it takes
+    to stop it, where cancelling the group would cost a few times the connection's setup), else
+    in `group` (None)."""
+    task = running_asyncio_task()
+    if task is None:
+        group.start_soon(inbox.watch)
+        return None
+    return task.get_loop().create_task(inbox.watch())

@@ -4,10 +4,13 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import anyio
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lette_fp import App, get, stream
+from lette_fp.asgi.streaming import pump
+from lette_fp.http.streams import Mapped
 from lette_fp.testing import TestClient
 
 chunk = st.one_of(st.binary(max_size=64), st.text(max_size=32))
@@ -66,12 +69,47 @@ def test_a_client_reads_the_same_bytes_however_the_source_cuts_them(content: byt
         assert b"".join(resp.iter_raw()) == content
 
 
+async def pumped(chunks: Any) -> list[bytes]:
+    sent: list[bytes] = []
+
+    async def receive() -> dict[str, Any]:
+        await anyio.sleep_forever()
+        raise AssertionError("unreachable")
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message["body"])
+
+    with anyio.fail_after(5):
+        assert not await pump(chunks, receive, send, shielded=False)
+    return sent
+
+
+@pytest.mark.parametrize("backend", ["asyncio", "trio"])
+@settings(max_examples=100, deadline=None)
+@given(st.lists(chunk, max_size=30))
+def test_the_pump_maps_a_mapped_body_as_iterating_it_would(backend: str, items: list[bytes | str]) -> None:
+    async def source() -> AsyncIterator[bytes | str]:
+        for item in items:
+            yield item
+
+    async def both() -> tuple[list[bytes], list[bytes]]:
+        fused = await pumped(Mapped(source(), as_bytes))
+        generic = await pumped(aiter(Mapped(source(), as_bytes)))
+        return fused, generic
+
+    fused, generic = anyio.run(both, backend=backend)
+    assert fused == generic == [as_bytes(item) for item in items if as_bytes(item)]
+
+
 class Boom(Exception):
     """Raised by a generated source."""
 
 
-async def pump_outcome(variant: str, chunks: list[bytes | str], fail_at: int | None, leave_after: int | None) -> tuple[Any, ...]:
-    """Pump `chunks` through one pump variant; return what the client got and how it ended."""
+async def pump_outcome(
+    variant: str, chunks: list[bytes | str], fail_at: int | None, leave_after: int | None, ping: float = 0.0
+) -> tuple[Any, ...]:
+    """Pump `chunks` through one pump variant (with an idle ping every `ping` seconds, unless 0);
+    return what the client got and how it ended."""
     from lette_fp.asgi import streaming
 
     closed: list[bool] = []
@@ -98,9 +136,9 @@ async def pump_outcome(variant: str, chunks: list[bytes | str], fail_at: int | N
     try:
         with anyio.fail_after(5):
             if variant == "reference":
-                left = await streaming._pump_in_group(aiter(source()), receive, send, 0.0, b"")
+                left = await streaming._pump_in_group(streaming._Source(source(), ping, b": ping"), receive, send)
             else:
-                left = await streaming.pump(source(), receive, send, shielded=variant == "scoped")
+                left = await streaming.pump(source(), receive, send, ping, b": ping", shielded=variant == "scoped")
         outcome: Any = left
     except Boom as exc:
         outcome = ("raised", exc.args)
@@ -113,10 +151,11 @@ async def pump_outcome(variant: str, chunks: list[bytes | str], fail_at: int | N
     st.one_of(st.none(), st.integers(0, 12)),
     st.one_of(st.none(), st.integers(0, 12)),
     st.sampled_from(["scoped", "native"]),
+    st.sampled_from([0.0, 15.0]),
 )
 def test_the_asyncio_pumps_behave_as_the_reference_pump(
-    chunks: list[bytes | str], fail_at: int | None, leave_after: int | None, variant: str
+    chunks: list[bytes | str], fail_at: int | None, leave_after: int | None, variant: str, ping: float
 ) -> None:
-    reference = anyio.run(pump_outcome, "reference", chunks, fail_at, leave_after, backend="asyncio")
-    fast = anyio.run(pump_outcome, variant, chunks, fail_at, leave_after, backend="asyncio")
+    reference = anyio.run(pump_outcome, "reference", chunks, fail_at, leave_after, ping, backend="asyncio")
+    fast = anyio.run(pump_outcome, variant, chunks, fail_at, leave_after, ping, backend="asyncio")
     assert fast == reference

@@ -35,7 +35,7 @@ from lette_fp.streams import merge
 from lette_fp.testing import AsyncTestClient, TestClient, WebSocketDenied
 from lette_fp.ws import Incoming, is_websocket, subprotocols
 from tests.asgi.ws_fake import FakeClient
-from tests.servers import ServerFactory
+from tests.servers import ServerFactory, run_uvicorn
 
 
 async def echo_pipe(incoming: Incoming) -> AsyncIterator[str | bytes]:
@@ -487,3 +487,25 @@ def test_a_client_leaving_finalises_the_pipe_on_a_real_server(serve: ServerFacto
                 ws.send("unread")
             assert ws.recv(timeout=5) == "tick"
         wait_for(lambda: sorted(events) == ["push closed", "ticks closed"])
+
+
+def test_an_oversized_message_is_closed_with_1009_and_the_pipe_finalised(serve: ServerFactory) -> None:
+    finalised = threading.Event()
+
+    async def reader(incoming: Incoming) -> AsyncIterator[str | bytes]:
+        try:
+            async for message in incoming:
+                yield message
+        finally:
+            finalised.set()
+
+    app = App(routes=[websocket("/echo", lambda req: accept(reader))])
+    limit = {"ws_max_size": 1024} if serve is run_uvicorn else {"websocket_max_message_size": 1024}
+    with serve(app, **limit) as base, connect(ws_url(base, "/echo"), open_timeout=5, close_timeout=5) as ws:
+        ws.send("small")
+        assert ws.recv(timeout=5) == "small"
+        ws.send("x" * 4096)
+        with pytest.raises(ConnectionClosed) as closed:
+            ws.recv(timeout=5)
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 1009
+        assert finalised.wait(5)

@@ -148,6 +148,28 @@ async def test_disconnect_cancels_a_merge_of_incoming_and_a_timer() -> None:
     assert sorted(steps) == ["pipe closed", "ticks closed"]
 
 
+async def test_a_merge_the_pipe_leaves_open_is_cancelled_when_the_connection_ends() -> None:
+    steps: list[str] = []
+
+    async def ticks() -> AsyncIterator[str]:
+        try:
+            while True:
+                await anyio.sleep(0.01)
+                yield "tick"
+        finally:
+            steps.append("ticks closed")
+
+    async def pipe(incoming: Incoming) -> AsyncIterator[str | bytes]:
+        items = merge(incoming, ticks())
+        yield await items.__anext__()
+
+    client = FakeClient(hold_open=True)
+    await client.run(app_for(pipe))
+    assert client.frames == ["tick"]
+    assert client.close == (1000, "")
+    assert steps == ["ticks closed"]
+
+
 async def test_a_failing_send_closes_the_pipe() -> None:
     steps: list[str] = []
 
