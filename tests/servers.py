@@ -1,16 +1,25 @@
-"""Real servers for end-to-end tests: uvicorn or hypercorn serving an app on 127.0.0.1, a free port.
+"""Real servers for end-to-end tests: uvicorn, hypercorn or granian serving an app on 127.0.0.1,
+a free port.
 
-Each server runs in its own thread with its own event loop and is shut down when the test ends.
+uvicorn and hypercorn run in a thread of the test process, with their own event loop, serving an
+app object. granian (and uvicorn with several workers) runs as a real subprocess serving an import
+string such as "tests.served:app". Every server is shut down when the test ends.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import socket
+import subprocess
+import sys
+import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,11 +31,16 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _wait_listening(port: int, thread: threading.Thread, timeout: float = 10.0) -> None:
+ROOT = Path(__file__).resolve().parent.parent
+"""The repository root: the working directory of server subprocesses, so `tests.*` imports."""
+
+
+def _wait_listening(port: int, thread: threading.Thread | subprocess.Popen[bytes], timeout: float = 10.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if not thread.is_alive():
-            raise RuntimeError("server thread exited before listening")
+        exited = not thread.is_alive() if isinstance(thread, threading.Thread) else thread.poll() is not None
+        if exited:
+            raise RuntimeError("server exited before listening")
         with socket.socket() as sock:
             sock.settimeout(0.2)
             if sock.connect_ex(("127.0.0.1", port)) == 0:
@@ -82,6 +96,71 @@ def run_hypercorn(app: Any, **options: Any) -> Iterator[str]:
         loop.call_soon_threadsafe(stop.set)
         thread.join(10)
         loop.close()
+
+
+@contextmanager
+def run_process(
+    argv: Sequence[str], port: int, env: Mapping[str, str] | None = None, log: Path | None = None
+) -> Iterator[str]:
+    """Run the server command `argv` (listening on 127.0.0.1:`port`) as a subprocess in the
+    repository root, with `env` added to the environment; yield its base URL. On exit it gets
+    SIGINT (a graceful shutdown: lifespan shutdown runs), and SIGKILL if still alive 10 s later.
+    Its output goes to `log` when given, and is shown when it fails to start."""
+    with open(log, "w+b") if log is not None else tempfile.TemporaryFile() as output:
+        process = subprocess.Popen(
+            list(argv), cwd=ROOT, env={**os.environ, **(env or {})}, stdout=output, stderr=subprocess.STDOUT,
+        )
+        try:
+            try:
+                _wait_listening(port, process, timeout=20)
+            except RuntimeError as exc:
+                output.seek(0)
+                raise RuntimeError(f"{exc}: {' '.join(argv)}\n{output.read().decode(errors='replace')}") from None
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            if process.poll() is None:
+                process.send_signal(signal.SIGINT)
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(5)
+
+
+@contextmanager
+def run_granian(target: str, env: Mapping[str, str] | None = None, *options: str) -> Iterator[str]:
+    """Serve the import string `target` ("module:attr") with granian's ASGI interface in a
+    subprocess on 127.0.0.1; yield its base URL; stop it on exit."""
+    port = free_port()
+    argv = [
+        sys.executable, "-m", "granian", "--interface", "asgi", "--host", "127.0.0.1", "--port", str(port),
+        "--workers", "1", "--log-level", "warning", *options, target,
+    ]
+    with run_process(argv, port, env) as base:
+        yield base
+
+
+@contextmanager
+def run_uvicorn_process(target: str, env: Mapping[str, str] | None = None, *options: str) -> Iterator[str]:
+    """Serve the import string `target` with uvicorn in a subprocess on 127.0.0.1 (pass
+    `"--workers", "2"` for several worker processes); yield its base URL; stop it on exit."""
+    port = free_port()
+    argv = [
+        sys.executable, "-m", "uvicorn", "--host", "127.0.0.1", "--port", str(port),
+        "--log-level", "warning", "--lifespan", "on", *options, target,
+    ]
+    with run_process(argv, port, env) as base:
+        yield base
+
+
+@contextmanager
+def run_daphne(target: str, env: Mapping[str, str] | None = None, log: Path | None = None) -> Iterator[str]:
+    """Serve the import string `target` with daphne (which runs no lifespan) in a subprocess on
+    127.0.0.1; yield its base URL; stop it on exit. Its output (tracebacks) goes to `log`."""
+    port = free_port()
+    argv = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), target]
+    with run_process(argv, port, env, log) as base:
+        yield base
 
 
 ServerFactory = Callable[[Any], Any]

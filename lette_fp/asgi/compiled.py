@@ -8,8 +8,9 @@ from typing import Any
 
 import msgspec
 
-from lette_fp.http.request import Request, UrlTable
+from lette_fp.http.request import EMPTY_MAPPING, Request, UrlTable
 from lette_fp.http.response import Response
+from lette_fp.http.state import NO_LIFESPAN_STATE
 from lette_fp.pipeline import Handler
 
 LifespanContext = Callable[[], AbstractAsyncContextManager[Mapping[str, Any] | None]]
@@ -17,9 +18,12 @@ LifespanContext = Callable[[], AbstractAsyncContextManager[Mapping[str, Any] | N
 
 
 class LifespanState(msgspec.Struct):
-    """The one mutable cell of a Compiled: what the lifespan yielded, once startup ran."""
+    """The one mutable cell of a Compiled: what the lifespan yielded, once startup ran; and
+    `unstarted`, `req.state` until then when the server passes no state of its own (empty, or for
+    an app with a lifespan, `NO_LIFESPAN_STATE`: the server ran none, as daphne never does)."""
 
     value: Mapping[str, Any] | None = None
+    unstarted: Mapping[str, Any] = EMPTY_MAPPING
 
 
 class Compiled(msgspec.Struct, frozen=True):
@@ -41,6 +45,10 @@ class Compiled(msgspec.Struct, frozen=True):
     server_error: Callable[[Request, BaseException], Awaitable[Response]]
     debug: bool = False
     state: LifespanState = msgspec.field(default_factory=LifespanState)
+
+    def __post_init__(self) -> None:
+        if self.lifespan is not None:
+            self.state.unstarted = NO_LIFESPAN_STATE
 
     @property
     def websocket(self) -> Handler:

@@ -14,11 +14,12 @@ from lette_fp.http.errors import ClientDisconnected
 from lette_fp.http.request import EMPTY_MAPPING, Request, UrlTable
 
 
-def scope_state(scope: Scope) -> Mapping[str, Any]:
+def scope_state(scope: Scope, unstarted: Mapping[str, Any] = EMPTY_MAPPING) -> Mapping[str, Any]:
     """Return the server's scope state as `req.state` (read-only), for an app without lifespan
-    state of its own (a lette_fp app mounted in another app shares that app's state)."""
+    state of its own (a lette_fp app mounted in another app shares that app's state); `unstarted`
+    when the server has none (`LifespanState.unstarted`)."""
     values = scope.get("state")
-    return MappingProxyType(dict(values)) if values else EMPTY_MAPPING
+    return MappingProxyType(dict(values)) if values else unstarted
 
 
 def request_from_scope(
@@ -27,10 +28,10 @@ def request_from_scope(
     """Return the Request for an http or websocket `scope` (`scheme` when the scope names none).
 
     `req.state` is read-only: what the app's lifespan yielded, else the server's scope state (a
-    lette_fp app mounted in another app shares its state)."""
+    lette_fp app mounted in another app shares its state), else `state.unstarted`."""
     values = state.value
     if values is None:
-        values = scope_state(scope)
+        values = scope_state(scope, state.unstarted)
     try:
         return Request(
             method, scope["path"], scope["root_path"], scope["query_string"], scope["headers"],
@@ -82,7 +83,7 @@ def make_http(compiled: Compiled, other: ASGIApp) -> ASGIApp:
         values = state.value
         try:
             if values is None:
-                values = scope_state(scope) if scope["state"] else EMPTY_MAPPING
+                values = scope_state(scope, state.unstarted) if scope["state"] else state.unstarted
             req = Request(
                 method, scope["path"], scope["root_path"], scope["query_string"], headers,
                 scope["client"], scope["server"], scope["scheme"], scope["http_version"],
