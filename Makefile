@@ -67,3 +67,11 @@ bench: $(BENCH_STAMP)
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q wrk; }
 	$(BENCH_VENV)/bin/python benchmarks/run.py
+
+# ---- soak (benchmarks/soak.py, docs/reliability.md): 100,000 requests then 3,000 hang-ups; SOAK_QUICK=1 for a smoke run ----
+.PHONY: soak
+soak: $(BENCH_STAMP)
+	@command -v wrk >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q wrk; }
+	$(BENCH_VENV)/bin/python benchmarks/soak.py

@@ -25,11 +25,12 @@ from lette_fp.routing import (
 )
 from lette_fp.sse import Event, sse
 from lette_fp.staticfiles import static_files
-from lette_fp.ws import Close, accept
+from lette_fp.ws import ClientClose, Close, accept, client_close
 from lette_fp.ws_json import ws_json
 
 __all__ = [
     "App",
+    "ClientClose",
     "Close",
     "Cookie",
     "Depends",
@@ -47,6 +48,7 @@ __all__ = [
     "State",
     "accept",
     "batched",
+    "client_close",
     "delete",
     "empty",
     "file",

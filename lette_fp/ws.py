@@ -46,6 +46,21 @@ class Close(msgspec.Struct, frozen=True):
             raise ValueError(f"a close reason is at most {MAX_REASON_BYTES} bytes of UTF-8")
 
 
+class ClientClose(msgspec.Struct, frozen=True):
+    """How the client closed the connection: its close `code` (1005 when its frame had none,
+    1006 when the connection dropped without a frame) and `reason`."""
+
+    code: int
+    reason: str = ""
+
+
+def client_close(incoming: Incoming) -> ClientClose | None:
+    """Return how the client closed, once `incoming` (the iterator a pipe was given) has ended
+    because the client left; None while it is open, or for an iterator lette_fp did not make."""
+    found = getattr(incoming, "client_close", None)
+    return found if isinstance(found, ClientClose) else None
+
+
 Outgoing = Message | Close
 """What a pipe yields: a message to send, or `Close` to end the connection."""
 

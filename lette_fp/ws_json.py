@@ -40,6 +40,8 @@ def ws_json(pipe: Pipe, type: Any = Any) -> Pipe:
                 yield decoder.decode(message)
             except (msgspec.DecodeError, msgspec.ValidationError) as exc:
                 raise InvalidMessage(_close_reason(f"Invalid JSON: {exc}")) from exc
+            except RecursionError:
+                raise InvalidMessage("Invalid JSON: nested too deeply") from None
 
     async def json_pipe(incoming: Incoming) -> AsyncIterator[str | Close]:
         outgoing = aiter(pipe(decoded(incoming)))

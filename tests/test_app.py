@@ -13,6 +13,7 @@ from lette_fp import (
     Response,
     delete,
     get,
+    host,
     json,
     mount,
     on_response,
@@ -291,6 +292,31 @@ def test_url_for_inside_a_mount_of_routes_counts_the_prefix_once() -> None:
     assert TestClient(api, root_path="/proxy").get("/api/link").text == (
         "/proxy/api http://testserver/proxy/api/users/9 http://testserver/proxy/api/link"
     )
+
+
+def test_url_for_a_route_under_a_host_uses_that_host_and_its_port() -> None:
+    def links(req: Request) -> Response:
+        return json([
+            str(req.url_for("api:users")),
+            str(req.url_for("port:home")),
+            str(req.url_for("tenant:home", tenant="acme")),
+            str(req.url_for("tenant:home")),
+            str(req.url_for("links")),
+        ])
+
+    app = App(routes=[
+        host("api.example.org", [get("/users", hello, name="users")], name="api"),
+        host("port.example.org:3600", [get("/", hello, name="home")], name="port"),
+        host("{tenant}.example.org", [get("/home", hello, name="home")], name="tenant"),
+        get("/links", links, name="links"),
+    ])
+    assert TestClient(app, base_url="https://www.example.org").get("/links").json() == [
+        "https://api.example.org/users",
+        "https://port.example.org:3600/",
+        "https://acme.example.org/home",
+        "https://www.example.org/home",
+        "https://www.example.org/links",
+    ]
 
 
 @pytest.mark.parametrize("client_kind", ["sync-asyncio", "sync-trio"])

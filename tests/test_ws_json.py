@@ -84,3 +84,11 @@ def test_a_long_decoder_message_is_cut_to_a_valid_reason() -> None:
             ws.receive()
         assert closed.value.code == 1003
         assert len(closed.value.reason.encode()) <= 123
+
+
+def test_json_nested_too_deeply_closes_with_1003() -> None:
+    with client().websocket_connect("/any") as ws:
+        ws.send_text("[" * 100_000)
+        with pytest.raises(WebSocketClosed) as closed:
+            ws.receive()
+        assert (closed.value.code, closed.value.reason) == (1003, "Invalid JSON: nested too deeply")

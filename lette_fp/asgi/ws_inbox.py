@@ -24,7 +24,7 @@ import anyio
 
 from lette_fp.asgi.types import Message as ASGIMessage
 from lette_fp.asgi.types import Receive
-from lette_fp.ws import Message
+from lette_fp.ws import ClientClose, Message
 
 logger = logging.getLogger("lette_fp.error")
 
@@ -65,6 +65,7 @@ class Inbox:
     __slots__ = (
         "server_receive", "path", "buffer", "held", "receiving", "ended", "waiting", "reads",
         "_changed", "waiters", "watcher_wakeup", "on_disconnect", "current_task", "watcher",
+        "client_close",
     )
 
     def __init__(self, receive: Receive, path: str, on_disconnect: Callable[[], None]) -> None:
@@ -82,6 +83,7 @@ class Inbox:
         self._changed = anyio.Event()
         self.waiters = 0
         self.watcher_wakeup: anyio.Event | None = None
+        self.client_close: ClientClose | None = None
 
     def reading(self, task: Any) -> bool:
         """Return whether `task` is reading `incoming`: waiting in it, or (called from
@@ -133,7 +135,7 @@ class Inbox:
     def failed_receive(self) -> ASGIMessage:
         """Log why `receive` raised (at debug level) and return the disconnect it counts as."""
         logger.debug("receive failed on WebSocket %s; treated as a disconnect", self.path, exc_info=True)
-        return {"type": "websocket.disconnect"}
+        return {"type": "websocket.disconnect", "code": 1006}
 
     def received(self) -> None:
         """Tell whoever waits that a receive ended: the readers waiting for it, the watcher."""
@@ -147,6 +149,8 @@ class Inbox:
             text: Message | None = event.get("text")
             return text if text is not None else event.get("bytes")
         if kind == "websocket.disconnect":
+            if self.client_close is None:
+                self.client_close = ClientClose(event.get("code", 1005), event.get("reason") or "")
             self.end()
         return None
 
@@ -213,6 +217,11 @@ class Incoming:
 
     def __aiter__(self) -> Incoming:
         return self
+
+    @property
+    def client_close(self) -> ClientClose | None:
+        """How the client closed (code and reason), once it has left; None before."""
+        return self._inbox.client_close
 
     async def __anext__(self) -> Message:
         inbox = self._inbox

@@ -8,12 +8,14 @@ HTML = "text/html"
 
 MAX_MEDIA_RANGES = 32
 """Media ranges past this many in one Accept header are ignored."""
+MAX_PARAMS = 8
+"""Parameters past this many (the media type counted) in one media range are ignored."""
 
 
 def _ranges(accept: str) -> list[tuple[str, float]]:
     ranges: list[tuple[str, float]] = []
     for part in accept.split(",", MAX_MEDIA_RANGES)[:MAX_MEDIA_RANGES]:
-        media, *params = part.split(";")
+        media, *params = part.split(";", MAX_PARAMS)[:MAX_PARAMS]
         quality = 1.0
         for param in params:
             key, _, value = param.strip().partition("=")

@@ -1,4 +1,5 @@
-"""Turning msgspec decode errors into HTTP errors: 400 for malformed JSON, 422 for a wrong shape."""
+"""Turning msgspec decode errors into HTTP errors: 400 for malformed JSON (or JSON nested deeper
+than msgspec's recursion bound), 422 for a wrong shape."""
 
 from __future__ import annotations
 
@@ -12,6 +13,10 @@ from lette_fp.http.errors import HTTPError
 
 _AT = re.compile(r"^(?P<msg>.*) - at `\$(?P<path>.*)`$", re.S)
 _PART = re.compile(r"\.([^.\[]+)|\[(\d+)\]|\[\.\.\.\]")
+
+NESTED_TOO_DEEPLY = "Malformed JSON: nested too deeply"
+"""The 400 reason for JSON msgspec stops decoding at its recursion bound (about 1000 levels, less
+the depth of the calling stack): arrays and objects nested into `Any`, e.g. 100,000 `[`."""
 
 _decoders: dict[Any, msgspec.json.Decoder[Any]] = {}
 
@@ -51,3 +56,5 @@ def decode_json(data: bytes, type: Any = Any) -> Any:
         raise HTTPError(422, validation_detail(exc)) from exc
     except msgspec.DecodeError as exc:
         raise HTTPError(400, f"Malformed JSON: {exc}") from exc
+    except RecursionError:
+        raise HTTPError(400, NESTED_TOO_DEEPLY) from None

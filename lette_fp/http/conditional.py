@@ -40,6 +40,12 @@ def _opaque(tag: str) -> str:
     return tag[2:] if tag.startswith("W/") else tag
 
 
+def _skip_spaces(text: str, at: int) -> int:
+    while at < len(text) and text[at] in " \t":
+        at += 1
+    return at
+
+
 def entity_tags(header: str) -> list[str]:
     """Return the opaque tags (quotes kept, `W/` dropped) listed in an `If-None-Match` value, at
     most `MAX_ENTITY_TAGS`; a malformed entry ends the list. `*` is returned as `*`."""
@@ -47,17 +53,18 @@ def entity_tags(header: str) -> list[str]:
     rest = header.strip()
     if rest == "*":
         return ["*"]
-    while rest and len(tags) < MAX_ENTITY_TAGS:
-        start = 2 if rest.startswith("W/") else 0
-        if rest[start:start + 1] != '"':
+    at, end = 0, len(rest)
+    while at < end and len(tags) < MAX_ENTITY_TAGS:
+        start = at + 2 if rest.startswith("W/", at) else at
+        if not rest.startswith('"', start):
             break
         close = rest.find('"', start + 1)
         if close < 0:
             break
         tags.append(rest[start:close + 1])
-        rest = rest[close + 1:].lstrip()
-        if rest.startswith(","):
-            rest = rest[1:].lstrip()
+        at = _skip_spaces(rest, close + 1)
+        if rest.startswith(",", at):
+            at = _skip_spaces(rest, at + 1)
         elif rest:
             break
     return tags

@@ -13,7 +13,7 @@ from typing import Literal
 from urllib.parse import quote
 
 from lette_fp.http.entities import File
-from lette_fp.http.headers import RawHeaders, raw_headers
+from lette_fp.http.headers import RawHeaders, header_pair, raw_headers
 from lette_fp.http.response import HeadersArg, Response, _charset
 
 
@@ -59,7 +59,7 @@ def file(
     ]
     if filename is not None:
         value = content_disposition(content_disposition_type, filename)
-        pairs.append((b"content-disposition", value.encode("latin-1")))
+        pairs.append(header_pair(b"content-disposition", value))
     extra: RawHeaders = raw_headers(headers)
     if extra:
         names = {name for name, _ in extra}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, TypeVar, overload
 
@@ -10,20 +11,84 @@ _T = TypeVar("_T")
 RawHeaders = tuple[tuple[bytes, bytes], ...]
 
 
-def raw_headers(headers: Mapping[str, str] | Iterable[tuple[str | bytes, str | bytes]] | None) -> RawHeaders:
-    """Return `headers` (a mapping or pairs of str/bytes) as raw ASGI pairs with lower-case names."""
+_TOKEN = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_CONTROL = re.compile(rb"[\x00-\x08\x0a-\x1f\x7f]")
+
+
+_CHECKED_NAMES: dict[str | bytes, bytes] = {}
+_CHECKED_NAMES_KEPT = 1024
+
+
+def header_name(name: str | bytes) -> bytes:
+    """Return `name` as a lower-case latin-1 header name; ValueError unless it is an RFC 9110
+    token (no spaces, colons or control characters)."""
+    checked = _CHECKED_NAMES.get(name)
+    if checked is not None:
+        return checked
+    raw = name.encode("latin-1", "replace") if isinstance(name, str) else name
+    if _TOKEN.fullmatch(raw) is None:
+        raise ValueError(f"invalid header name {name!r}: a header name is a token (letters, digits, !#$%&'*+-.^_`|~)")
+    raw = raw.lower()
+    if len(_CHECKED_NAMES) < _CHECKED_NAMES_KEPT:
+        _CHECKED_NAMES[name] = raw
+    return raw
+
+
+def header_value(name: str | bytes, value: str | bytes) -> bytes:
+    """Return `value` as the latin-1 bytes of header `name`, without surrounding spaces or tabs.
+
+    Raises ValueError naming the header for a character outside latin-1, or a control character
+    (CR, LF, NUL, ...; a tab is allowed): such a value would break the response on the wire.
+    """
+    if isinstance(value, str):
+        if value.isascii() and value.isprintable():
+            return value.encode("ascii").strip(b" ")
+        try:
+            raw = value.encode("latin-1")
+        except UnicodeEncodeError:
+            raise ValueError(f"header {_shown(name)}: value {value!r} has characters outside latin-1") from None
+    else:
+        raw = value
+    if _CONTROL.search(raw) is not None:
+        raise ValueError(f"header {_shown(name)}: value {value!r} holds a control character (CR, LF, NUL, ...)")
+    return raw.strip(b" \t")
+
+
+def header_pair(name: str | bytes, value: str | bytes) -> tuple[bytes, bytes]:
+    """Return the checked raw pair `(header_name(name), header_value(name, value))`."""
+    return header_name(name), header_value(name, value)
+
+
+def received_headers(headers: Mapping[str, str] | Iterable[tuple[str | bytes, str | bytes]] | None) -> RawHeaders:
+    """Return `headers` as raw pairs with lower-case names, unchecked: headers as a client might
+    send them (for building a Request, e.g. in tests), which never reach the wire."""
     if headers is None:
         return ()
     pairs = headers.items() if isinstance(headers, Mapping) else headers
     return tuple((_latin1(k).lower(), _latin1(v)) for k, v in pairs)
 
 
-def _key(name: str) -> bytes:
-    return name.lower().encode("latin-1", "replace")
-
-
 def _latin1(value: str | bytes) -> bytes:
     return value if isinstance(value, bytes) else value.encode("latin-1")
+
+
+def _shown(name: str | bytes) -> str:
+    return repr(name.decode("latin-1") if isinstance(name, bytes) else name)
+
+
+def raw_headers(headers: Mapping[str, str] | Iterable[tuple[str | bytes, str | bytes]] | None) -> RawHeaders:
+    """Return `headers` (a mapping or pairs of str/bytes) as raw ASGI pairs with lower-case names.
+
+    Every name and value is checked as by `header_pair`: ValueError naming the header for a
+    control character, a non-latin-1 character or a name that is not a token."""
+    if headers is None:
+        return ()
+    pairs = headers.items() if isinstance(headers, Mapping) else headers
+    return tuple(header_pair(k, v) for k, v in pairs)
+
+
+def _key(name: str) -> bytes:
+    return name.lower().encode("latin-1", "replace")
 
 
 class Headers(Mapping[str, str]):

@@ -11,7 +11,7 @@ import msgspec
 from lette_fp.http.cookies import parse_cookies
 from lette_fp.http.entities import BodySource
 from lette_fp.http.errors import HTTPError
-from lette_fp.http.headers import Headers, raw_headers
+from lette_fp.http.headers import Headers, received_headers
 from lette_fp.http.url import URL, QueryParams, split_host
 
 if TYPE_CHECKING:
@@ -72,7 +72,7 @@ class Request(msgspec.Struct, frozen=True):
     ) -> Request:
         """Return a request made from plain values, for tests and scripts: no server involved."""
         qs = query.encode("latin-1") if isinstance(query, str) else query
-        pairs = raw_headers(headers)
+        pairs = received_headers(headers)
         return cls(method=method.upper(), path=path, query_string=qs, raw_headers=pairs, body=body, **fields)
 
     @property
@@ -102,11 +102,8 @@ class Request(msgspec.Struct, frozen=True):
 
     @property
     def cookies(self) -> dict[str, str]:
-        """The cookies the client sent, as a new dict."""
-        cookies: dict[str, str] = {}
-        for value in self.headers.getall("cookie"):
-            cookies.update(parse_cookies(value))
-        return cookies
+        """The cookies the client sent, as a new dict (HTTPError 400 past the cookie limit)."""
+        return parse_cookies("; ".join(self.headers.getall("cookie")))
 
     @property
     def url(self) -> URL:
@@ -131,7 +128,8 @@ class Request(msgspec.Struct, frozen=True):
         return url.replace(path=self.root_path.rstrip("/") + "/", query="")
 
     def url_for(self, name: str, /, **params: Any) -> URL:
-        """Return the absolute URL of the named route with `params` (raises NoMatchFound)."""
+        """Return the absolute URL of the named route with `params` (raises NoMatchFound); a
+        route under `host(...)` gets that host (and the pattern's port, if any)."""
         if self.urls is None:
             raise RuntimeError("url_for needs a request that came through an App")
         host, path = self.urls.reverse(name, params)
@@ -192,8 +190,8 @@ class Request(msgspec.Struct, frozen=True):
     def json(self, type: Any = Any) -> Any:
         """Decode the JSON body of a read request, into `type` when given (msgspec).
 
-        Malformed JSON raises HTTPError(400) with the decoder's message; JSON of the wrong shape
-        raises HTTPError(422) whose detail names the field.
+        Malformed JSON raises HTTPError(400) with the decoder's message (JSON nested too deeply
+        too); JSON of the wrong shape raises HTTPError(422) whose detail names the field.
         """
         from lette_fp.http.body_errors import decode_json
 

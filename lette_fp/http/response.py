@@ -16,7 +16,7 @@ import msgspec
 
 from lette_fp.http.cookies import SameSite, set_cookie_value
 from lette_fp.http.entities import Entity
-from lette_fp.http.headers import Headers, RawHeaders, raw_headers
+from lette_fp.http.headers import Headers, RawHeaders, header_pair, raw_headers
 
 HeadersArg = Mapping[str, str] | Iterable[tuple[str | bytes, str | bytes]] | None
 
@@ -59,10 +59,11 @@ class Response(msgspec.Struct, frozen=True):
         return msgspec.structs.replace(self, status=status)
 
     def with_header(self, name: str, value: str) -> Response:
-        """Return a copy where header `name` has exactly `value` (earlier values replaced)."""
-        key = name.lower().encode("latin-1")
-        kept = tuple(pair for pair in self.headers if pair[0] != key)
-        return msgspec.structs.replace(self, headers=(*kept, (key, value.encode("latin-1"))))
+        """Return a copy where header `name` has exactly `value` (earlier values replaced).
+        ValueError naming the header for a value with CR, LF, NUL or a non-latin-1 character."""
+        pair = header_pair(name, value)
+        kept = tuple(old for old in self.headers if old[0] != pair[0])
+        return msgspec.structs.replace(self, headers=(*kept, pair))
 
     def with_headers(self, headers: HeadersArg) -> Response:
         """Return a copy with each of `headers` set as by `with_header`."""
@@ -72,8 +73,9 @@ class Response(msgspec.Struct, frozen=True):
         return msgspec.structs.replace(self, headers=kept + new)
 
     def add_header(self, name: str, value: str) -> Response:
-        """Return a copy with one more `name: value` header (existing values kept)."""
-        pair = (name.lower().encode("latin-1"), value.encode("latin-1"))
+        """Return a copy with one more `name: value` header (existing values kept); ValueError
+        as for `with_header`."""
+        pair = header_pair(name, value)
         return msgspec.structs.replace(self, headers=(*self.headers, pair))
 
     def with_body(self, body: Entity) -> Response:
@@ -158,7 +160,7 @@ def _charset(media_type: str) -> tuple[bytes, bytes]:
         value = media_type
         if value.startswith("text/") and "charset=" not in value.lower():
             value += "; charset=utf-8"
-        pair = (b"content-type", value.encode("latin-1"))
+        pair = header_pair(b"content-type", value)
         if len(_CONTENT_TYPES) < _CACHED_CONTENT_TYPES:
             _CONTENT_TYPES[media_type] = pair
     return pair

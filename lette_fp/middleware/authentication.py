@@ -159,7 +159,8 @@ def requires(
     Use it as a decorator (the handler keeps its signature, so typed parameters still bind) or as
     route middleware: `get("/admin", admin, middleware=[requires("admin")])`, which also checks
     before any typed body is read. It works the same for websocket handlers: the denial is a
-    Response, which refuses the handshake.
+    Response, which refuses the handshake. A function whose first parameter can't be the request
+    (none at all, or one annotated with another type) is a TypeError when it is decorated.
     """
     needed = tuple(scope for group in scopes for scope in ((group,) if isinstance(group, str) else group))
     denied = json({"detail": reason_phrase(status_code)}, status=status_code)
@@ -171,6 +172,8 @@ def requires(
         return redirect_to(target, 303)
 
     def wrap(handler: F) -> F:
+        _check_takes_request(handler)
+
         async def guarded(req: Request, *args: Any, **kwargs: Any) -> Any:
             if not has_scopes(req, needed):
                 return deny(req)
@@ -182,3 +185,21 @@ def requires(
 
     return wrap
 
+
+
+def _check_takes_request(handler: Callable[..., Any]) -> None:
+    """Raise TypeError unless `handler`'s first parameter can receive the request positionally."""
+    try:
+        params = list(inspect.signature(handler).parameters.values())
+    except (TypeError, ValueError):
+        return
+    name = getattr(handler, "__qualname__", repr(handler))
+    first = params[0] if params else None
+    if first is None or first.kind not in (first.POSITIONAL_ONLY, first.POSITIONAL_OR_KEYWORD, first.VAR_POSITIONAL):
+        raise TypeError(f"requires(...) on {name}: it takes no request parameter; declare one first, e.g. `req: Request`")
+    annotation = first.annotation
+    if annotation not in (first.empty, Request, "Request", Any, "Any") and first.kind is not first.VAR_POSITIONAL:
+        raise TypeError(
+            f"requires(...) on {name}: its first parameter {first.name!r} is annotated {annotation!r},"
+            " but requires passes the request there; declare `req: Request` first"
+        )

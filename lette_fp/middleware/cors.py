@@ -20,6 +20,9 @@ from lette_fp.pipeline import Handler, Middleware
 SAFELISTED_HEADERS = frozenset({"accept", "accept-language", "content-language", "content-type"})
 """Request headers a preflight may always name (the Fetch standard's CORS-safelisted names)."""
 
+MAX_REQUESTED_HEADERS = 100
+"""A preflight naming more headers than this is refused ("Disallowed CORS headers")."""
+
 _TEXT = (b"content-type", b"text/plain; charset=utf-8")
 _SIMPLE_NAMES = frozenset({
     b"access-control-allow-origin", b"access-control-allow-credentials", b"access-control-expose-headers",
@@ -37,6 +40,8 @@ class CorsPolicy(msgspec.Struct, frozen=True):
     any_header: bool
     headers: frozenset[str]
     credentials: bool
+    private_network: bool
+    """True when a preflight asking for private-network access (PNA) may be granted."""
     varies: bool
     """True when the answer depends on the request's Origin (so responses carry `Vary: Origin`)."""
     simple_headers: RawHeaders
@@ -52,6 +57,7 @@ class CorsPolicy(msgspec.Struct, frozen=True):
         allow_credentials: bool = False,
         expose_headers: Sequence[str] = (),
         max_age: int = 600,
+        allow_private_network: bool = False,
     ) -> CorsPolicy:
         """Return the policy for these `cors` arguments (see `cors`)."""
         origins = _as_tuple(allow_origins)
@@ -85,6 +91,7 @@ class CorsPolicy(msgspec.Struct, frozen=True):
             any_header=any_header,
             headers=frozenset(allowed_headers),
             credentials=allow_credentials,
+            private_network=allow_private_network,
             varies=not (any_origin and not allow_credentials),
             simple_headers=tuple(simple),
             preflight_headers=tuple(preflight),
@@ -108,19 +115,25 @@ def _as_tuple(values: Sequence[str] | str) -> tuple[str, ...]:
     return (values,) if isinstance(values, str) else tuple(values)
 
 
-def preflight_response(policy: CorsPolicy, origin: str, method: str, requested_headers: str) -> Response:
+def preflight_response(
+    policy: CorsPolicy, origin: str, method: str, requested_headers: str, private_network: bool = False
+) -> Response:
     """Answer a preflight: 200 "OK" with the `Access-Control-Allow-*` headers when the origin,
-    method and every requested header are allowed; else 400 naming what was refused, without
-    `Access-Control-Allow-Origin`."""
-    names = [name.strip().lower() for name in requested_headers.split(",")]
+    method and every requested header are allowed, and private-network access when it was asked
+    for (`Access-Control-Request-Private-Network`); else 400 naming what was refused (more than
+    MAX_REQUESTED_HEADERS headers are refused unread), without `Access-Control-Allow-Origin`."""
+    too_many = requested_headers.count(",") >= MAX_REQUESTED_HEADERS
+    names = [] if too_many else [name.strip().lower() for name in requested_headers.split(",")]
     names = [name for name in names if name]
     failures = []
     if not policy.allows_origin(origin):
         failures.append("origin")
     if not policy.any_method and method not in policy.methods:
         failures.append("method")
-    if not policy.any_header and any(name not in policy.headers for name in names):
+    if too_many or (not policy.any_header and any(name not in policy.headers for name in names)):
         failures.append("headers")
+    if private_network and not policy.private_network:
+        failures.append("private-network")
     if failures:
         refused = Response(400, (_TEXT,), ("Disallowed CORS " + ", ".join(failures)).encode())
         return add_vary(refused, "Origin") if policy.varies else refused
@@ -129,6 +142,8 @@ def preflight_response(policy: CorsPolicy, origin: str, method: str, requested_h
         headers.append((b"access-control-allow-methods", method.encode("latin-1")))
     if policy.any_header and names:
         headers.append((b"access-control-allow-headers", ", ".join(names).encode("latin-1")))
+    if private_network:
+        headers.append((b"access-control-allow-private-network", b"true"))
     if policy.varies:
         headers.append((b"vary", b"Origin"))
     return Response(200, (_TEXT, *headers), b"OK")
@@ -156,17 +171,20 @@ def cors(
     allow_credentials: bool = False,
     expose_headers: Sequence[str] = (),
     max_age: int = 600,
+    allow_private_network: bool = False,
 ) -> Middleware:
     """Return CORS middleware.
 
     `allow_origins` lists exact origins (`"*"` for any); `allow_origin_regex` must match a whole
     origin. `allow_methods` / `allow_headers` may hold `"*"`. A preflight (`OPTIONS` with `Origin`
     and `Access-Control-Request-Method`) is answered here without calling the handler; any other
-    request goes on and its response gets the CORS headers.
+    request goes on and its response gets the CORS headers. With `allow_private_network`, a
+    preflight sending `Access-Control-Request-Private-Network: true` gets
+    `Access-Control-Allow-Private-Network: true`; without it, such a preflight is a 400.
     """
     policy = CorsPolicy.build(
         allow_origins, allow_origin_regex, allow_methods, allow_headers,
-        allow_credentials, expose_headers, max_age,
+        allow_credentials, expose_headers, max_age, allow_private_network,
     )
 
     def middleware(next_handler: Handler) -> Handler:
@@ -180,7 +198,11 @@ def cors(
                 method = first_header(raw, b"access-control-request-method")
                 if method is not None:
                     requested = first_header(raw, b"access-control-request-headers") or b""
-                    return preflight_response(policy, origin, method.decode("latin-1"), requested.decode("latin-1"))
+                    private = first_header(raw, b"access-control-request-private-network")
+                    return preflight_response(
+                        policy, origin, method.decode("latin-1"), requested.decode("latin-1"),
+                        private is not None and private.strip().lower() == b"true",
+                    )
             return cross_origin_response(policy, origin, await next_handler(req))
 
         return handler

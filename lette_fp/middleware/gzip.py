@@ -20,20 +20,23 @@ from lette_fp.http.response import Response
 from lette_fp.middleware._headers import add_vary, first_header
 from lette_fp.pipeline import Middleware, on_response
 
+MAX_CODINGS = 32
+"""Codings past this many in one `Accept-Encoding` header are ignored."""
+
 _GZIP_WBITS = 16 + zlib.MAX_WBITS
 _NEVER = frozenset({b"content-encoding", b"content-range"})
 
 
 def accepts_gzip(accept_encoding: bytes | None) -> bool:
     """Return whether an `Accept-Encoding` value accepts gzip: listed (or `*` with gzip not listed)
-    with a q-value above 0."""
+    with a q-value above 0, among its first MAX_CODINGS codings."""
     if accept_encoding is None:
         return False
     lowered = accept_encoding.lower()
     if b"gzip" not in lowered and b"*" not in lowered:
         return False
     star = False
-    for part in lowered.decode("latin-1").split(","):
+    for part in lowered.decode("latin-1").split(",", MAX_CODINGS)[:MAX_CODINGS]:
         coding, _, params = part.partition(";")
         coding = coding.strip()
         if coding not in ("gzip", "*"):
@@ -46,11 +49,12 @@ def accepts_gzip(accept_encoding: bytes | None) -> bool:
 
 
 def _quality(params: str) -> float:
-    for param in params.split(";"):
+    for param in params.split(";", 8)[:8]:
         key, _, value = param.partition("=")
         if key.strip() == "q":
+            value = value.strip()
             try:
-                return float(value.strip())
+                return float(value) if len(value) <= 5 else 0.0
             except ValueError:
                 return 0.0
     return 1.0

@@ -16,7 +16,7 @@ import msgspec.inspect
 
 from lette_fp.forms.data import FormData
 from lette_fp.forms.upload import UploadFile
-from lette_fp.http.body_errors import decoder_for, validation_detail
+from lette_fp.http.body_errors import NESTED_TOO_DEEPLY, decoder_for, validation_detail
 from lette_fp.http.errors import HTTPError
 from lette_fp.http.request import Request
 from lette_fp.params.registry import Extractor
@@ -59,7 +59,8 @@ def is_json_body_type(annotation: Any) -> bool:
 def json_body(annotation: Any, default: Any = inspect.Parameter.empty) -> Extractor:
     """Return an extractor that reads the body and decodes it as JSON into `annotation` with the
     shared decoder for that type. 415 for a non-JSON Content-Type (none at all is accepted), 400
-    for an empty body without `default` or malformed JSON, 422 for the wrong shape."""
+    for an empty body without `default`, malformed JSON or JSON nested too deeply, 422 for the
+    wrong shape."""
     decoder = decoder_for(annotation)
     has_default = default is not inspect.Parameter.empty
 
@@ -83,6 +84,8 @@ def json_body(annotation: Any, default: Any = inspect.Parameter.empty) -> Extrac
                     return req, default
                 raise HTTPError(400, "Expected a JSON body; the request body is empty") from exc
             raise HTTPError(400, f"Malformed JSON: {exc}") from exc
+        except RecursionError:
+            raise HTTPError(400, NESTED_TOO_DEEPLY) from None
 
     return extract
 

@@ -46,11 +46,27 @@ class Leaf:
 
 
 @dataclass(frozen=True, slots=True)
+class Group:
+    """A named mount of routes or host of routes: its full name, a description for error
+    messages, and where it is (prefix and host), so ``url_path_for(name, path=...)`` reverses it."""
+
+    name: str
+    what: str
+    prefix: PathPattern
+    host: HostPattern | None
+
+
+@dataclass(frozen=True, slots=True)
 class Flat:
-    """The result of flattening: the leaves, and the full names of mounts and hosts."""
+    """The result of flattening: the leaves, and the named mounts and hosts of routes."""
 
     leaves: tuple[Leaf, ...]
-    group_names: tuple[tuple[str, str], ...]
+    groups: tuple[Group, ...] = ()
+
+    @property
+    def group_names(self) -> tuple[tuple[str, str], ...]:
+        """The ``(full name, description)`` of each named mount and host of routes."""
+        return tuple((g.name, g.what) for g in self.groups)
 
 
 def _join(names: tuple[str, ...], name: str | None) -> str | None:
@@ -70,7 +86,7 @@ def _check_host_names(host: HostPattern | None, pattern: PathPattern) -> None:
 class _Flattener:
     def __init__(self) -> None:
         self.leaves: list[Leaf] = []
-        self.groups: list[tuple[str, str]] = []
+        self.groups: list[Group] = []
 
     def walk(
         self,
@@ -130,7 +146,7 @@ class _Flattener:
         inner = middleware + item.middleware
         if item.routes is not None:
             if item.name:
-                self.groups.append((":".join((*names, item.name)), f"mount at {full.source}"))
+                self.groups.append(Group(":".join((*names, item.name)), f"mount at {full.source}", full, host))
             nested = (*options, item.options) if item.options else options
             self.walk(item.routes, full, inner, (*names, item.name) if item.name else names, host, nested)
             return
@@ -161,7 +177,7 @@ class _Flattener:
         pattern = item.host_pattern
         if item.routes is not None:
             if item.name:
-                self.groups.append((":".join((*names, item.name)), f"host {item.pattern!r}"))
+                self.groups.append(Group(":".join((*names, item.name)), f"host {item.pattern!r}", prefix, pattern))
             self.walk(item.routes, prefix, inner, (*names, item.name) if item.name else names, pattern, options)
             return
         as_mount = Mount(prefix.source, app=item.app, name=item.name, middleware=item.middleware)

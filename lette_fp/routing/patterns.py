@@ -10,7 +10,7 @@ match the same texts, whatever the param names.
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -202,12 +202,18 @@ def parse_prefix(source: str) -> PathPattern:
 
 @dataclass(frozen=True, slots=True)
 class HostPattern:
-    """A parsed host pattern: ``static`` for a plain name, else a regex with str params."""
+    """A parsed host pattern: ``static`` for a plain name, else a regex with str params.
+
+    ``port`` is the pattern's port (``port.example.org:3600``): not matched (the Host header's
+    port is ignored), used when a url is built; ``parts`` build the name back from params.
+    """
 
     source: str
     static: str | None
     regex: re.Pattern[str] | None
     groups: tuple[tuple[str, str], ...]
+    port: int | None = None
+    parts: tuple[str | Param, ...] = ()
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -230,24 +236,57 @@ class HostPattern:
             return None
         return {name: found.group(group) for group, name in self.groups}
 
+    def build(self, params: Mapping[str, object]) -> str | None:
+        """Return ``name[:port]`` for ``params``, or None for a pattern with params none of
+        which were given (the url then keeps the request's host). ValueError when only some
+        are given, or a value would not match back."""
+        names = self.names
+        if self.static is not None:
+            name = self.static
+        else:
+            given = [n for n in names if n in params]
+            if not given:
+                return None
+            if len(given) != len(names):
+                missing = sorted(set(names) - set(given))
+                raise ValueError(f"host {self.source!r} needs params {sorted(names)}; missing {missing}")
+            name = "".join(p if isinstance(p, str) else str(params[p.name]).lower() for p in self.parts)
+            if self.match(name) is None or any(
+                "." in str(params[n]) or not str(params[n]) for n in names
+            ):
+                raise ValueError(f"host {self.source!r}: params {dict((n, params[n]) for n in names)!r} do not fit")
+        return name if self.port is None else f"{name}:{self.port}"
+
+
+_HOST_PORT = re.compile(r"(.*):([0-9]{1,5})")
+
 
 def parse_host(source: str) -> HostPattern:
-    """Parse a host pattern like ``{sub}.example.org`` (lowercased, str params, no port)."""
-    if not isinstance(source, str) or not source or any(c in source for c in "/:"):
-        raise ValueError(f"invalid host pattern {source!r}: expected a name without port")
+    """Parse a host pattern like ``{sub}.example.org`` or ``port.example.org:3600`` (lowercased,
+    str params, an optional port that urls are built with but matching ignores)."""
+    if not isinstance(source, str) or not source:
+        raise ValueError(f"invalid host pattern {source!r}: expected a host name")
+    name, port = source, None
+    with_port = _HOST_PORT.fullmatch(source)
+    if with_port is not None:
+        name, port = with_port.group(1), int(with_port.group(2))
+        if not 0 < port < 65536:
+            raise ValueError(f"invalid host pattern {source!r}: a port is 1 to 65535")
+    if not name or any(c in name for c in "/:"):
+        raise ValueError(f"invalid host pattern {source!r}: expected a name, then at most ':port'")
     parts = tuple(
-        p.lower() if isinstance(p, str) else p for p in _parse_parts(source.rstrip("."), source)
+        p.lower() if isinstance(p, str) else p for p in _parse_parts(name.rstrip("."), source)
     )
     params = tuple(p for p in parts if isinstance(p, Param))
     if any(p.converter is not STR for p in params):
         raise ValueError(f"invalid host pattern {source!r}: only str params are allowed")
     _check_names(source, params)
     if not params:
-        return HostPattern(source, "".join(p for p in parts if isinstance(p, str)), None, ())
+        return HostPattern(source, "".join(p for p in parts if isinstance(p, str)), None, (), port, parts)
     groups = tuple(
         (_group(i), p.name) for i, p in enumerate(parts) if isinstance(p, Param)
     )
-    return HostPattern(source, None, _regex(parts, "."), groups)
+    return HostPattern(source, None, _regex(parts, "."), groups, port, parts)
 
 
 def normalize_host(value: str) -> str:

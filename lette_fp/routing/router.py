@@ -97,6 +97,9 @@ class Router(Generic[E]):
         self._reverse: dict[str, Reverse] = {
             leaf.full_name: reverse(leaf) for leaf in flat.leaves if leaf.full_name
         }
+        for group in flat.groups:
+            optional = frozenset(group.host.names) if group.host else frozenset()
+            self._reverse[group.name] = Reverse(group.name, group.prefix, optional, True, group.host)
         self.has_hosts: bool = bool(self._hosts)
         """True when some route is under a host: only then does ``match`` use ``host``."""
 
@@ -155,20 +158,25 @@ class Router(Generic[E]):
         return NOT_FOUND
 
     def url_path_for(self, name: str, /, **params: object) -> str:
-        """Return the path of the route or app mount called ``name`` with ``params``.
+        """Return the path of the route, app mount or named mount called ``name`` with ``params``.
 
-        Names inside named mounts and hosts are "mount:child". For an app mount, pass
-        ``path`` to append. Host routes give the path only (host params are optional and
-        unused). Raises ``NoMatchFound`` for an unknown name or params that do not fit.
+        Names inside named mounts and hosts are "mount:child". For an app mount, or a named
+        mount (or host) of routes, pass ``path`` to append. Host routes give the path only (host
+        params are optional here). Raises ``NoMatchFound`` for an unknown name or params that do
+        not fit.
         """
+        return self._builder(name).build(params)
+
+    def reverse(self, name: str, params: Mapping[str, object]) -> tuple[str | None, str]:
+        """Return ``(host, path)`` of the route, mount or host called ``name``: ``host`` is
+        ``name[:port]`` when it is under a ``host(...)`` (a pattern with params needs them all
+        given), else None. Raises ``NoMatchFound`` as ``url_path_for`` does."""
+        return self._builder(name).reverse(params)
+
+    def _builder(self, name: str) -> Reverse:
         builder = self._reverse.get(name)
         if builder is None:
             close = difflib.get_close_matches(name, self._reverse, n=3)
             hint = f"; did you mean {', '.join(map(repr, close))}?" if close else ""
             raise NoMatchFound(f"no route named {name!r}{hint}")
-        return builder.build(params)
-
-    def reverse(self, name: str, params: Mapping[str, Any]) -> tuple[str | None, str]:
-        """Return the host of the route or app mount called ``name`` (None: any host) and its
-        path with ``params``, as ``url_path_for`` builds it (the ``UrlTable`` of requests)."""
-        return None, self.url_path_for(name, **params)
+        return builder

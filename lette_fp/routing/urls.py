@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from .errors import NoMatchFound
 from .flatten import Leaf
-from .patterns import LITERAL, MIXED, REST_MIXED, Param, PathPattern, Segment
+from .patterns import LITERAL, MIXED, REST_MIXED, HostPattern, Param, PathPattern, Segment
 
 
 def _print(name: str, param: Param, value: object) -> str:
@@ -49,16 +49,29 @@ def _segment(name: str, segment: Segment, params: Mapping[str, object]) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Reverse:
-    """How to build the path of one named leaf.
+    """How to build the url of one named leaf (or named mount of routes).
 
-    ``optional`` are host params: accepted, not needed, not used. An app mount (``app``)
-    also takes ``path``, appended after its prefix.
+    ``optional`` are host params: not needed for the path; given, they build the host. An app
+    mount, or a mount of routes (``app``), also takes ``path``, appended after its prefix.
     """
 
     name: str
     pattern: PathPattern
     optional: frozenset[str]
     app: bool
+    host: HostPattern | None = None
+
+    def reverse(self, params: Mapping[str, object]) -> tuple[str | None, str]:
+        """Return ``(host, path)`` for ``params``: the host (``name[:port]``) of an enclosing
+        ``host(...)`` pattern, None when there is none or its params were not given; raise
+        ``NoMatchFound`` if the params do not fit."""
+        path = self.build(params)
+        if self.host is None:
+            return None, path
+        try:
+            return self.host.build(params), path
+        except ValueError as exc:
+            raise NoMatchFound(f"route {self.name!r}: {exc}") from None
 
     def build(self, params: Mapping[str, object]) -> str:
         """Return the path for ``params``; raise ``NoMatchFound`` if they do not fit."""
@@ -85,5 +98,5 @@ def reverse(leaf: Leaf) -> Reverse:
     assert leaf.full_name is not None
     optional = frozenset(leaf.host.names) if leaf.host else frozenset()
     if leaf.methods is None:
-        return Reverse(leaf.full_name, leaf.prefix, optional, True)
-    return Reverse(leaf.full_name, leaf.patterns[0], optional, False)
+        return Reverse(leaf.full_name, leaf.prefix, optional, True, leaf.host)
+    return Reverse(leaf.full_name, leaf.patterns[0], optional, False, leaf.host)

@@ -44,3 +44,43 @@ async def test_an_encoded_form_parses_back_equal(data: dict[str, list[str]], cut
 async def test_any_bytes_parse_without_error(body: bytes, cuts: list[int]) -> None:
     out = await drive(app, split(body, cuts), headers=[(b"content-type", b"application/x-www-form-urlencoded")])
     assert out.status == 204
+
+
+def _reference_parse(body: bytes) -> list[tuple[bytes, bytes]]:
+    """python-multipart's own parse of `body`, with no squeezing in front."""
+    from python_multipart import QuerystringParser
+
+    fields: list[tuple[bytes, bytes]] = []
+    current = [b"", b""]
+
+    def start() -> None:
+        current[:] = [b"", b""]
+
+    def name(data: bytes, a: int, b: int) -> None:
+        current[0] += data[a:b]
+
+    def value(data: bytes, a: int, b: int) -> None:
+        current[1] += data[a:b]
+
+    def end() -> None:
+        fields.append((current[0], current[1]))
+
+    parser = QuerystringParser({"on_field_start": start, "on_field_name": name, "on_field_data": value, "on_field_end": end})
+    parser.write(body)
+    parser.finalize()
+    return fields
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.one_of(st.just(b"&"), st.just(b"="), st.binary(min_size=1, max_size=5)), max_size=30),
+    st.lists(st.integers(min_value=0, max_value=3000), max_size=30),
+)
+async def test_squeezing_runs_of_ampersands_parses_like_python_multipart(pieces: list[bytes], runs: list[int]) -> None:
+    body = b"".join(piece + b"&" * run for piece, run in zip(pieces, runs + [0] * len(pieces), strict=False))
+    parsed.clear()
+    out = await drive(app, [body], headers=[(b"content-type", b"application/x-www-form-urlencoded")])
+    assert out.status == 204
+    from lette_fp.forms.urlencoded import decode_component
+
+    assert parsed == [[(decode_component(k), decode_component(v)) for k, v in _reference_parse(body)]]

@@ -31,3 +31,16 @@ async def test_a_field_over_max_part_size_is_400() -> None:
         await urlencoded(b"name=" + b"x" * 10).form(max_part_size=10)
     assert (caught.value.status, caught.value.detail) == (400, "A form field is over the limit of 10 bytes")
     assert (await urlencoded(b"name=" + b"x" * 5).form(max_part_size=10))["name"] == "xxxxx"
+
+
+async def test_two_megabytes_of_ampersands_are_an_empty_form() -> None:
+    form = await urlencoded(b"&" * 2_000_000).form()
+    assert len(form) == 0
+
+
+async def test_runs_of_ampersands_around_fields_are_skipped_and_fields_still_counted() -> None:
+    body = b"&" * 500_000 + b"a=1" + b"&" * 500_000 + b"b=2" + b"&" * 500_000
+    assert (await urlencoded(body).form()).multi_items() == [("a", "1"), ("b", "2")]
+    with pytest.raises(HTTPError) as caught:
+        await urlencoded(b"&&&".join(b"f=%d" % i for i in range(3))).form(max_fields=2)
+    assert caught.value.status == 400

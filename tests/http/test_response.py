@@ -2,10 +2,12 @@ import dataclasses
 import datetime
 import decimal
 import uuid
+from typing import Any
 
 import msgspec
+import pytest
 
-from lette_fp import Response, empty, html, json, redirect, text
+from lette_fp import Response, empty, html, json, raw, redirect, text
 
 
 def test_text_and_html_add_charset_once() -> None:
@@ -73,3 +75,31 @@ def test_redirect_and_empty() -> None:
 def test_background_tasks_accumulate_in_order() -> None:
     resp = Response().with_background(print, 1).with_background(print, 2, sep="-")
     assert [(t.args, dict(t.kwargs)) for t in resp.background] == [((1,), {}), ((2,), {"sep": "-"})]
+
+
+BAD = "ok\r\nx-injected: yes"
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: text("hi").with_header("x-echo", BAD),
+        lambda: text("hi").add_header("x-echo", BAD),
+        lambda: text("hi").with_headers({"x-echo": BAD}),
+        lambda: text("hi", headers={"x-echo": BAD}),
+        lambda: html("hi", headers={"x-echo": BAD}),
+        lambda: json({}, headers={"x-echo": BAD}),
+        lambda: raw(b"", headers={"x-echo": BAD}),
+        lambda: empty(headers={"x-echo": BAD}),
+        lambda: redirect("/", headers={"x-echo": BAD}),
+        lambda: text("hi").with_header("x-echo", "naïve ☃"),
+    ],
+)
+def test_a_header_value_that_would_break_the_wire_is_refused_when_made(make: Any) -> None:
+    with pytest.raises(ValueError, match="x-echo"):
+        make()
+
+
+def test_a_media_type_with_a_line_break_is_refused() -> None:
+    with pytest.raises(ValueError, match="content-type"):
+        text("hi", media_type="text/csv\r\nx-injected: yes")

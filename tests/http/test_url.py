@@ -1,7 +1,9 @@
+from urllib.parse import unquote_to_bytes
+
 import pytest
 
 from lette_fp.http.errors import HTTPError
-from lette_fp.http.url import URL, QueryParams, split_host
+from lette_fp.http.url import MAX_BARE_PERCENTS, URL, QueryParams, percent_decode, split_host
 
 
 def test_query_is_multi_valued_and_decoded() -> None:
@@ -49,3 +51,16 @@ def test_host_header_is_validated(value: str | None, expected: tuple[str, int | 
 def test_url_str_omits_default_port_and_keeps_path() -> None:
     assert str(URL("https", "example.org", 443, "/a b", "x=1")) == "https://example.org/a%20b?x=1"
     assert str(URL("http", "example.org", 8000, "//evil.com/x")) == "http://example.org:8000//evil.com/x"
+
+
+def test_lone_percent_signs_stay_and_too_many_are_400() -> None:
+    assert QueryParams.parse(b"q=100%&r=%zz%41").multi_items() == [("q", "100%"), ("r", "%zzA")]
+    assert QueryParams.parse(b"q=" + b"%" * MAX_BARE_PERCENTS)["q"] == "%" * MAX_BARE_PERCENTS
+    with pytest.raises(HTTPError) as caught:
+        QueryParams.parse(b"q=" + b"%" * (MAX_BARE_PERCENTS + 1))
+    assert caught.value.status == 400
+
+
+def test_a_megabyte_of_escapes_decodes_like_the_stdlib() -> None:
+    raw = b"%41%e9=%3d+" * 100_000
+    assert percent_decode(raw) == unquote_to_bytes(raw)

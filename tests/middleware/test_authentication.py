@@ -163,3 +163,32 @@ def test_values_compare_by_content() -> None:
     assert SimpleUser("ann") == SimpleUser("ann") != SimpleUser("bob")
     assert UnauthenticatedUser() == UnauthenticatedUser()
     assert not UnauthenticatedUser().is_authenticated
+
+
+def test_requires_on_a_function_without_a_request_parameter_fails_when_decorated() -> None:
+    def no_params() -> Response:
+        return text("never")
+
+    def keyword_only(*, req: Request) -> Response:
+        return text("never")
+
+    def id_first(id: int) -> Response:
+        return text("never")
+
+    with pytest.raises(TypeError, match="no_params: it takes no request parameter"):
+        requires("admin")(no_params)
+    with pytest.raises(TypeError, match="keyword_only: it takes no request parameter"):
+        requires("admin")(keyword_only)
+    with pytest.raises(TypeError, match="first parameter 'id' is annotated"):
+        requires("admin")(id_first)
+
+
+def test_requires_accepts_any_first_parameter_that_can_be_the_request() -> None:
+    def unannotated(r: Any) -> Response:
+        return text("ok")
+
+    async def handler(req: Request) -> Response:
+        return text("ok")
+
+    for fn in (unannotated, handler):
+        assert callable(requires("admin")(fn))

@@ -161,3 +161,35 @@ def test_preflights_reach_cors_on_a_mount_and_on_a_route() -> None:
     plain = client.options("/plain", headers=preflight)
     assert (plain.status_code, plain.headers["allow"]) == (204, "GET, HEAD, OPTIONS")
     assert "access-control-allow-origin" not in plain.headers
+
+
+PNA = {"origin": "https://example.org", "access-control-request-method": "GET"}
+
+
+def test_private_network_access_is_granted_only_when_allowed_and_asked_for() -> None:
+    allowed = app_with(allow_origins=["*"], allow_methods=["*"], allow_private_network=True)
+    plain = allowed.options("/", headers=PNA)
+    assert plain.status_code == 200
+    assert "access-control-allow-private-network" not in plain.headers
+    asked = allowed.options("/", headers={**PNA, "access-control-request-private-network": "true"})
+    assert asked.status_code == 200
+    assert asked.headers["access-control-allow-private-network"] == "true"
+
+
+def test_private_network_access_asked_for_without_the_option_is_400() -> None:
+    client = app_with(allow_origins=["*"], allow_methods=["*"])
+    resp = client.options("/", headers={**PNA, "access-control-request-private-network": "true"})
+    assert (resp.status_code, resp.text) == (400, "Disallowed CORS private-network")
+    assert "access-control-allow-private-network" not in resp.headers
+    assert client.options("/", headers=PNA).status_code == 200
+
+
+def test_a_preflight_naming_too_many_headers_is_refused_unread() -> None:
+    from lette_fp.middleware.cors import MAX_REQUESTED_HEADERS
+
+    client = app_with(allow_origins=["*"], allow_methods=["*"], allow_headers=["*"])
+    many = ", ".join(f"x-h{i}" for i in range(MAX_REQUESTED_HEADERS + 1))
+    resp = client.options("/", headers={**PNA, "access-control-request-headers": many})
+    assert (resp.status_code, resp.text) == (400, "Disallowed CORS headers")
+    few = ", ".join(f"x-h{i}" for i in range(MAX_REQUESTED_HEADERS - 1))
+    assert client.options("/", headers={**PNA, "access-control-request-headers": few}).status_code == 200

@@ -161,3 +161,11 @@ def test_background_tasks_run_after_the_last_gzipped_byte() -> None:
 def test_compresslevel_is_checked_once_at_start_up() -> None:
     with pytest.raises(ValueError, match="compresslevel"):
         gzip(compresslevel=11)
+
+
+def test_only_the_first_codings_of_a_long_accept_encoding_are_read() -> None:
+    from lette_fp.middleware.gzip import MAX_CODINGS, accepts_gzip
+
+    assert accepts_gzip(b"br, " * (MAX_CODINGS - 1) + b"gzip")
+    assert not accepts_gzip(b"br, " * MAX_CODINGS + b"gzip")
+    assert not accepts_gzip(b"," * 1_000_000 + b"gzip")

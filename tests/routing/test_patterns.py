@@ -92,10 +92,23 @@ def test_host_patterns() -> None:
     assert sub.match("example.org") is None
 
 
-@pytest.mark.parametrize("bad", ["", "a.org:80", "a.org/x", "{n:int}.a.org", "{a}.{a}.org"])
+@pytest.mark.parametrize("bad", ["", "a.org:0", "a.org:99999", "a.org:x", ":80", "a.org/x", "{n:int}.a.org", "{a}.{a}.org"])
 def test_invalid_host_patterns(bad: str) -> None:
     with pytest.raises(ValueError):
         parse_host(bad)
+
+
+def test_a_host_pattern_may_carry_a_port_used_for_urls_not_matching() -> None:
+    pattern = parse_host("Port.example.org:3600")
+    assert (pattern.static, pattern.port) == ("port.example.org", 3600)
+    assert pattern.match("port.example.org") == {}
+    assert pattern.build({}) == "port.example.org:3600"
+    sub = parse_host("{sub}.example.org:8443")
+    assert sub.build({"sub": "Acme"}) == "acme.example.org:8443"
+    assert sub.build({}) is None
+    for bad in ({"sub": "a.b"}, {"sub": ""}):
+        with pytest.raises(ValueError, match="do not fit"):
+            sub.build(bad)
 
 
 def test_normalize_host() -> None:

@@ -93,3 +93,37 @@ def test_mixed_segments_that_would_not_match_back_are_refused(router) -> None:  
 def test_built_paths_match_back(router) -> None:  # type: ignore[no-untyped-def]
     path = router.url_path_for("api:orgs:repo", org="py", repo="lette")
     assert router.match("GET", path).params == {"org": "py", "repo": "lette"}
+
+
+def test_named_mounts_of_routes_reverse_with_path(router) -> None:  # type: ignore[no-untyped-def]
+    assert router.url_path_for("api", path="/anything") == "/api/anything"
+    assert router.url_path_for("api:orgs", org="py", path="/lette") == "/api/py/lette"
+    assert router.url_path_for("sub", path="/dash") == "/dash"
+    with pytest.raises(NoMatchFound, match="missing \\['org'\\]"):
+        router.url_path_for("api:orgs", path="/x")
+
+
+def test_reverse_gives_the_host_of_a_host_route(router) -> None:  # type: ignore[no-untyped-def]
+    assert router.reverse("sub:dash", {"sub": "acme"}) == ("acme.example.org", "/dash")
+    assert router.reverse("sub:dash", {}) == (None, "/dash")
+    assert router.reverse("sub", {"sub": "acme", "path": "/x"}) == ("acme.example.org", "/x")
+    assert router.reverse("user", {"id": 1}) == (None, "/users/1")
+    with pytest.raises(NoMatchFound, match="do not fit"):
+        router.reverse("sub:dash", {"sub": "a.b"})
+
+
+def test_starlette_mixed_hosts() -> None:
+    mixed = compile_routes(
+        [
+            host("www.example.org", [get("/", "home", name="homepage"), get("/users", "users", name="users")]),
+            host("api.example.org", [get("/users", "api-users", name="users")], name="api"),
+            host("port.example.org:3600", [get("/", "port-home", name="homepage")], name="port"),
+            host("{subdomain}.example.org", [get("/homepage", "sub-home", name="home")], name="subdomain"),
+        ]
+    )
+    assert mixed.reverse("users", {}) == ("www.example.org", "/users")
+    assert mixed.reverse("api:users", {}) == ("api.example.org", "/users")
+    assert mixed.reverse("port:homepage", {}) == ("port.example.org:3600", "/")
+    assert mixed.reverse("subdomain", {"subdomain": "foo", "path": "/homepage"}) == ("foo.example.org", "/homepage")
+    assert mixed.match("GET", "/", "port.example.org:3600").endpoint == "port-home"  # type: ignore[union-attr]
+    assert mixed.match("GET", "/", "port.example.org").endpoint == "port-home"  # type: ignore[union-attr]
