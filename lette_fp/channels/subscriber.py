@@ -97,14 +97,7 @@ class Subscriber:
         self._last[channel] = key
         self._last_id[channel] = message.id
         self._queue.append(message)
-        waiter = self._waiter
-        if waiter is not None:
-            self._waiter = None
-            if isinstance(waiter, asyncio.Future):
-                if not waiter.done():
-                    waiter.set_result(None)
-            else:
-                waiter.set()
+        self._wake()
 
     def _hold(self, channel: str, key: int, message: Message) -> None:
         held = self._held[channel]
