@@ -3,17 +3,18 @@
 The composed handler is a straight line: app middleware, then the router stage (one
 `Router.match`), then each route's mount and route middleware, then its endpoint (adapted once
 by `lette_fp.params.adapt`). An `HTTPError`, or an exception an `exception_handlers` entry maps,
-becomes a Response right around where it was raised: the router stage answers for the endpoint
-(and for 404/405), and each middleware's answer is guarded, so every middleware sees errors from
-inside it as Responses. What nothing maps reaches the edge: the 500 is sent, then the exception
-goes on to the server.
+becomes a Response right around where it was raised: the endpoint answers its own, each
+middleware is handed a guarded next handler, and the outermost layer (or the router's 404/405)
+is answered by its caller, a guard or the edge; so every middleware sees errors from inside it as
+Responses. What nothing maps reaches the edge: the 500 is sent, then the exception goes on to the
+server.
 """
 
 from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from types import MappingProxyType
 from typing import Any
@@ -48,9 +49,10 @@ _PARAM = re.compile(r"{([A-Za-z_][A-Za-z0-9_]*)(?::[^}]*)?}")
 
 class Endpoint(msgspec.Struct, frozen=True, gc=False):
     """What the router hands back for a route: its handler (the endpoint adapted, inside its
-    mount and route middleware) and the route's full template, mount prefixes included."""
+    mount and route middleware, the outermost unguarded) and the route's full template, mount
+    prefixes included."""
 
-    handler: Handler
+    handler: AnyHandler
     template: str
 
 
@@ -187,7 +189,7 @@ def router_stage(router: Router[Endpoint]) -> AnyHandler:
     match = router.match
     has_hosts = router.has_hosts
 
-    def route(req: Request) -> Awaitable[Response] | Response:
+    def route(req: Request) -> Any:
         path = req.path
         root = req.root_path
         if root and path.startswith(root):
