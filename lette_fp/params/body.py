@@ -19,6 +19,7 @@ from lette_fp.forms.upload import UploadFile
 from lette_fp.http.body_errors import NESTED_TOO_DEEPLY, decoder_for, validation_detail
 from lette_fp.http.errors import HTTPError
 from lette_fp.http.request import Request
+from lette_fp.params.models import MalformedJSON, ModelError, ModelKind, located, model_kind
 from lette_fp.params.registry import Extractor
 
 _replace = msgspec.structs.replace
@@ -56,6 +57,15 @@ def is_json_body_type(annotation: Any) -> bool:
     return isinstance(info, _STRUCTURED)
 
 
+def require_json(req: Request) -> None:
+    """Raise HTTPError 415 unless the request's Content-Type is JSON (none at all is accepted)."""
+    for name, value in req.raw_headers:
+        if name == b"content-type":
+            if value != b"application/json" and not is_json_media_type(value):
+                raise HTTPError(415, "Expected a JSON body (Content-Type: application/json)")
+            return
+
+
 def json_body(annotation: Any, default: Any = inspect.Parameter.empty) -> Extractor:
     """Return an extractor that reads the body and decodes it as JSON into `annotation` with the
     shared decoder for that type. 415 for a non-JSON Content-Type (none at all is accepted), 400
@@ -65,11 +75,7 @@ def json_body(annotation: Any, default: Any = inspect.Parameter.empty) -> Extrac
     has_default = default is not inspect.Parameter.empty
 
     async def extract(req: Request) -> tuple[Request, Any]:
-        for name, value in req.raw_headers:
-            if name == b"content-type":
-                if value != b"application/json" and not is_json_media_type(value):
-                    raise HTTPError(415, "Expected a JSON body (Content-Type: application/json)")
-                break
+        require_json(req)
         data = req.body
         if not isinstance(data, bytes):
             data = await data.read()
@@ -106,8 +112,39 @@ def _upload(name: str, default: Any) -> Extractor:
     return extract
 
 
+def model_body(kind: ModelKind, annotation: Any, default: Any = inspect.Parameter.empty) -> Extractor:
+    """Return an extractor that reads the body and decodes it into `annotation` with `kind`'s
+    decoder (a pydantic model, say): the same 415 and 400s as `json_body`, and a 422 listing
+    every error the kind reports, each `loc` under "body"."""
+    decode = kind.decoder(annotation)
+    has_default = default is not inspect.Parameter.empty
+
+    async def extract(req: Request) -> tuple[Request, Any]:
+        require_json(req)
+        data = req.body
+        if not isinstance(data, bytes):
+            data = await data.read()
+            req = _replace(req, body=data)
+        if not data:
+            if has_default:
+                return req, default
+            raise HTTPError(400, "Expected a JSON body; the request body is empty")
+        try:
+            return req, decode(data)
+        except ModelError as exc:
+            raise HTTPError(422, located(exc.errors, ("body",))) from exc
+        except MalformedJSON as exc:
+            raise HTTPError(400, f"Malformed JSON: {exc}") from exc
+
+    return extract
+
+
 def resolve_json_body(param: inspect.Parameter, annotation: Any, path_params: frozenset[str]) -> Extractor | None:
-    """Resolver: a parameter whose annotation is a JSON body type gets the decoded body."""
+    """Resolver: a parameter whose annotation is a JSON body type gets the decoded body (by a
+    model kind's decoder when one claims the annotation, else msgspec's)."""
+    kind = model_kind(annotation)
+    if kind is not None:
+        return model_body(kind, annotation, param.default)
     if not is_json_body_type(annotation):
         return None
     return json_body(annotation, param.default)

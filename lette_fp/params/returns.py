@@ -5,7 +5,9 @@ is an empty response (204, or the route's `status` when one is given); any other
 as JSON by msgspec with the route's `status` (200 by default). When the handler's return
 annotation is a msgspec type (a Struct, dataclass, TypedDict, `list[Struct]`, ...) and the value
 is of another type, it is converted to the annotated type first, so fields the annotation does not
-name (a password hash in a database row) never go out.
+name (a password hash in a database row) never go out. A pydantic model (or `list[Model]`, ...)
+as the annotation is validated from the value's attributes and dumped by pydantic instead, and a
+returned pydantic model is encoded by pydantic wherever it sits in the value.
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ from typing import Any
 
 import msgspec
 
-from lette_fp.http.response import Response, empty, json
+from lette_fp.http.response import Response, empty
 from lette_fp.params.body import is_json_body_type
+from lette_fp.params.models import ModelError, ModelKind, model_builtins, model_kind
 from lette_fp.pipeline import interpret
 
 Respond = Callable[[Any], Awaitable[Response]]
@@ -34,15 +37,17 @@ def response_model(annotation: Any) -> Any:
         return None
     if isinstance(annotation, type) and issubclass(annotation, Response):
         return None
-    return annotation if is_json_body_type(annotation) else None
+    return annotation if model_kind(annotation) is not None or is_json_body_type(annotation) else None
 
 
 def responder(name: str, return_type: Any, status: int | None) -> Respond:
     """Return `async (value) -> Response` for a handler named `name` (for errors)."""
     ok = 200 if status is None else status
     empty_status = 204 if status is None else status
+    kind = model_kind(return_type) if return_type is not None else None
+    plain = _model_plain(name, return_type, kind, ok, empty_status) if kind is not None else None
 
-    def plain(value: Any) -> Response:
+    def plain_msgspec(value: Any) -> Response:
         if value is None:
             return empty(empty_status)
         if return_type is not None and type(value) is not return_type:
@@ -54,11 +59,14 @@ def responder(name: str, return_type: Any, status: int | None) -> Respond:
                     f"its return annotation {return_type!r}: {exc}"
                 ) from exc
         try:
-            return json(value, ok)
+            return Response(ok, _JSON, _encode(value))
         except (TypeError, msgspec.EncodeError) as exc:
             raise ReturnValueError(
                 f"handler {name} returned {type(value).__qualname__}, which can't be encoded as JSON: {exc}"
             ) from exc
+
+    if plain is None:
+        plain = plain_msgspec
 
     async def respond(value: Any) -> Response:
         kind = type(value)
@@ -73,6 +81,35 @@ def responder(name: str, return_type: Any, status: int | None) -> Respond:
 
     return respond
 
+
+def _model_plain(name: str, return_type: Any, kind: ModelKind, ok: int, empty_status: int) -> Callable[[Any], Response]:
+    """`plain` for a return annotation a model kind claims (`-> Model`, `-> list[Model]`)."""
+    encode = kind.encoder(return_type)
+
+    def plain(value: Any) -> Response:
+        if value is None:
+            return empty(empty_status)
+        try:
+            return Response(ok, _JSON, encode(value))
+        except ModelError as exc:
+            raise ReturnValueError(
+                f"handler {name} returned {type(value).__qualname__}, which does not convert to "
+                f"its return annotation {return_type!r}: {exc.errors}"
+            ) from exc
+
+    return plain
+
+
+def _enc_hook(value: Any) -> Any:
+    builtins = model_builtins(type(value))
+    if builtins is None:
+        raise TypeError(f"Encoding objects of type {type(value).__qualname__} is unsupported")
+    return builtins(value)
+
+
+_JSON = ((b"content-type", b"application/json"),)
+_encode = msgspec.json.Encoder(enc_hook=_enc_hook).encode
+"""msgspec's JSON encoder, which asks the model kinds (pydantic) only for a type it can't encode."""
 
 _MAX_TYPES = 1024
 _PLAIN_TYPES: dict[type, bool] = {}
