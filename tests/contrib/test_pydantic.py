@@ -10,7 +10,15 @@ from typing import Annotated, Any
 import msgspec
 import pydantic
 import pytest
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, computed_field, field_validator, model_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    computed_field,
+    field_validator,
+    model_validator,
+)
 
 from lette_fp import App, Depends, Query, get, post
 from lette_fp.contrib.pydantic import KIND, MAX_LISTED_ERRORS, errors_of, mentions_model
