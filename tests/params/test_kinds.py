@@ -42,3 +42,10 @@ def test_only_unconstrained_strings_skip_conversion() -> None:
     assert needs_conversion(int, False)
     assert needs_conversion(tuple[str, ...], True)
     assert needs_conversion(Annotated[list[str], msgspec.Meta(max_length=2)], True)
+
+
+def test_a_scalar_with_a_documenting_meta_is_still_a_scalar() -> None:
+    described = Annotated[int, msgspec.Meta(ge=1, description="How many", title="Limit", examples=[5])]
+    assert is_scalar(described)
+    assert is_scalar(described | None)
+    assert is_scalar_sequence(list[described])
