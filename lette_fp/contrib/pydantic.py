@@ -13,9 +13,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, Literal, get_args, get_origin
 
+import msgspec
 import pydantic_core
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, PydanticUserError, TypeAdapter, ValidationError
 from pydantic.dataclasses import is_pydantic_dataclass
+from pydantic.fields import FieldInfo
+from pydantic_core import PydanticUndefined
 
 from lette_fp.params.models import MalformedJSON, ModelError
 
@@ -70,6 +73,19 @@ def _malformed(exc: ValidationError) -> str | None:
         return None
     msg = first["msg"]
     return msg[len(_INVALID_JSON):] if msg.startswith(_INVALID_JSON) else msg
+
+
+def _default(info: FieldInfo) -> Any:
+    """A field's default for documentation; PydanticUndefined (not required, default unknown) for
+    a factory that needs the validated data."""
+    if info.is_required():
+        return msgspec.NODEFAULT
+    if info.default_factory is None:
+        return info.default
+    try:
+        return info.get_default(call_default_factory=True)
+    except Exception:
+        return PydanticUndefined
 
 
 class PydanticKind:
@@ -137,15 +153,16 @@ class PydanticKind:
 
         return encode
 
-    def group_fields(self, annotation: Any) -> Sequence[tuple[str, Any]] | None:
-        """Return `(wire name, annotation)` per field of a BaseModel (the wire name is the field's
-        validation alias or alias when it is a str, else its name), or None."""
+    def group_fields(self, annotation: Any) -> Sequence[tuple[str, Any, Any]] | None:
+        """Return `(wire name, annotation, default)` per field of a BaseModel (the wire name is the
+        field's validation alias or alias when it is a str, else its name; the default is
+        `msgspec.NODEFAULT` when the field is required), or None."""
         if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)) or get_origin(annotation):
             return None
-        out: list[tuple[str, Any]] = []
+        out: list[tuple[str, Any, Any]] = []
         for name, info in annotation.model_fields.items():
             alias = info.validation_alias if isinstance(info.validation_alias, str) else info.alias
-            out.append((alias or name, info.annotation))
+            out.append((alias or name, info.annotation, _default(info)))
         return out
 
     def builtins(self, value: Any) -> Any:
@@ -157,9 +174,13 @@ class PydanticKind:
     ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
         """Return the JSON Schema of each `(annotation, mode)` ("validation" for what is read,
         "serialization" for what is sent), referring to models through `ref_template` (e.g.
-        `"#/components/schemas/{model}"`), and the definitions those references name."""
-        inputs = [(index, mode, self.adapter(annotation)) for index, (annotation, mode) in enumerate(annotations)]
-        mapping, definitions = TypeAdapter.json_schemas(inputs, ref_template=ref_template)
+        `"#/components/schemas/{model}"`), and the definitions those references name. TypeError
+        when pydantic has no JSON Schema for one of them."""
+        try:
+            inputs = [(index, mode, self.adapter(annotation)) for index, (annotation, mode) in enumerate(annotations)]
+            mapping, definitions = TypeAdapter.json_schemas(inputs, ref_template=ref_template)
+        except PydanticUserError as exc:  # no JSON Schema for a type in it (a callable field, ...)
+            raise TypeError(str(exc)) from exc
         schemas = [dict(mapping[(index, mode)]) for index, (_, mode) in enumerate(annotations)]
         return schemas, dict(definitions.get("$defs", {}))
 

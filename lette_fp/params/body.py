@@ -2,8 +2,9 @@
 
 A parameter annotated with a type msgspec decodes from a JSON object or array (a Struct,
 dataclass, attrs class, TypedDict, NamedTuple, `list[...]`, `dict[...]`, ... or an Optional of
-one) receives the JSON body decoded into it; a parameter annotated `FormData` receives the parsed
-form. Both are in every App's resolvers (`lette_fp.params.adapt.DEFAULT_RESOLVERS`).
+one) receives the JSON body decoded into it; one a model kind claims (a pydantic model, when
+pydantic is imported; see params/models.py) receives it decoded and validated by that kind; a
+parameter annotated `FormData` receives the parsed form. Both are in every App's resolvers (`lette_fp.params.adapt.DEFAULT_RESOLVERS`).
 """
 
 from __future__ import annotations
@@ -46,7 +47,10 @@ def is_json_media_type(content_type: bytes) -> bool:
 
 def is_json_body_type(annotation: Any) -> bool:
     """Return whether `annotation` is a type msgspec decodes from a JSON object or array (or an
-    Optional/union of such types): the annotations that mean "the JSON body"."""
+    Optional/union of such types), or one a model kind claims (a pydantic model, `list[Model]`):
+    the annotations that mean "the JSON body"."""
+    if model_kind(annotation) is not None:
+        return True
     try:
         info = msgspec.inspect.type_info(annotation)
     except (TypeError, ValueError):

@@ -47,9 +47,10 @@ class ModelKind(Protocol):
         attributes, so a larger object is filtered down to the annotated fields); it raises
         ModelError when the value does not fit."""
 
-    def group_fields(self, annotation: Any) -> Sequence[tuple[str, Any]] | None:
-        """Return `(wire name, annotation)` for each field of a model read as a group of query
-        params, or None when `annotation` is not a model class."""
+    def group_fields(self, annotation: Any) -> Sequence[tuple[str, Any, Any]] | None:
+        """Return `(wire name, annotation, default)` for each field of a model read as a group of
+        query params (`default` is `msgspec.NODEFAULT` when the field is required), or None when
+        `annotation` is not a model class."""
 
     def builtins(self, value: Any) -> Any:
         """Return a claimed instance as JSON-ready builtins (dict, list, str, ...)."""

@@ -37,7 +37,7 @@ def response_model(annotation: Any) -> Any:
         return None
     if isinstance(annotation, type) and issubclass(annotation, Response):
         return None
-    return annotation if model_kind(annotation) is not None or is_json_body_type(annotation) else None
+    return annotation if is_json_body_type(annotation) else None
 
 
 def responder(name: str, return_type: Any, status: int | None) -> Respond:

@@ -184,5 +184,8 @@ def _model_group(name: str, model: Any, default: Any, where: str) -> Field | Non
     fields = kind.group_fields(model) if kind is not None else None
     if kind is None or fields is None:
         return None
-    members = tuple(Field("query", wire, annotation, None, is_scalar_sequence(annotation)) for wire, annotation in fields)
+    members = tuple(
+        Field("query", wire, annotation, member_default, is_scalar_sequence(annotation))
+        for wire, annotation, member_default in fields
+    )
     return Field("query", name, model, default, False, members, kind.converter(model))

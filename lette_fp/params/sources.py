@@ -122,13 +122,15 @@ class SourcePlan:
 
 def _group(field: Field, query: dict[str, list[str]], errors: list[dict[str, Any]]) -> Any:
     """Return the raw dict of a query group's present fields (MISSING when one required is
-    absent: the missing ones are added to `errors`)."""
+    absent: the missing ones are added to `errors`; a model kind's `convert` reports those
+    itself, with the others)."""
     out: dict[str, Any] = {}
     complete = True
+    checks = field.convert is None
     for sub in field.group or ():
         found = query.get(sub.name)
         if found is None:
-            if sub.default is MISSING:
+            if checks and sub.default is MISSING:
                 errors.append(missing_error(sub))
                 complete = False
             continue
