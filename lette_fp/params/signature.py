@@ -178,12 +178,18 @@ def _group(name: str, struct: type[msgspec.Struct], default: Any, where: str) ->
 
 
 def _model_group(name: str, model: Any, default: Any, where: str) -> Field | None:
-    """A query group of a model kind's model (pydantic): its fields read like a Struct's, the
-    whole converted by the kind, which reports every missing or bad field."""
+    """A query group of a model kind's model (pydantic): its fields read like a Struct's (each a
+    scalar or a list of scalars, as msgspec sees it), the whole converted by the kind, which
+    reports every missing or bad field."""
     kind = model_kind(model)
     fields = kind.group_fields(model) if kind is not None else None
     if kind is None or fields is None:
         return None
+    for wire, annotation, _ in fields:
+        if not (is_scalar(annotation) or is_scalar_sequence(annotation)):
+            raise HandlerSignatureError(
+                f"{where}, field {wire!r}: a query parameter must be a scalar or a list of scalars, not {annotation!r}"
+            )
     members = tuple(
         Field("query", wire, annotation, member_default, is_scalar_sequence(annotation))
         for wire, annotation, member_default in fields

@@ -20,7 +20,7 @@ from pydantic import (
     model_validator,
 )
 
-from lette_fp import App, Depends, Query, get, post
+from lette_fp import App, Depends, HandlerSignatureError, Query, get, post
 from lette_fp.contrib.pydantic import KIND, MAX_LISTED_ERRORS, errors_of, mentions_model
 from lette_fp.params import ReturnValueError
 from lette_fp.params.models import model_kind
@@ -404,3 +404,39 @@ def test_errors_of_maps_missing_and_everything_else() -> None:
         {"loc": ["quantity"], "msg": "Input should be a valid integer, unable to parse string as an integer",
          "type": "validation_error"},
     ]
+
+
+class Nested(BaseModel):
+    inner: Part
+
+
+class WithUrl(BaseModel):
+    home: pydantic.HttpUrl
+
+
+def nested_group(group: Annotated[Nested, Query()]) -> None:
+    return None
+
+
+def url_group(group: Annotated[WithUrl, Query()]) -> None:
+    return None
+
+
+@pytest.mark.parametrize("endpoint", [nested_group, url_group])
+def test_a_group_field_that_is_not_a_scalar_is_refused_when_the_app_is_built(endpoint: Any) -> None:
+    with pytest.raises(HandlerSignatureError, match="a query parameter must be a scalar or a list of scalars"):
+        App([get("/g", endpoint)])
+
+
+class Named(BaseModel):
+    name: Annotated[str, pydantic.StringConstraints(pattern=r"^[a-z]+$")]
+
+
+def named(group: Annotated[Named, Query()]) -> str:
+    return group.name
+
+
+def test_a_group_field_with_constraints_in_annotated_is_a_scalar() -> None:
+    client = TestClient(App([get("/n", named)]))
+    assert client.get("/n?name=abc").json() == "abc"
+    assert client.get("/n?name=ABC").json()["detail"][0]["loc"] == ["query", "name"]
