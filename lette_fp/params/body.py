@@ -20,6 +20,7 @@ from lette_fp.forms.upload import UploadFile
 from lette_fp.http.body_errors import NESTED_TOO_DEEPLY, decoder_for, validation_detail
 from lette_fp.http.errors import HTTPError
 from lette_fp.http.request import Request
+from lette_fp.params.kinds import type_info
 from lette_fp.params.models import MalformedJSON, ModelError, ModelKind, located, model_kind
 from lette_fp.params.registry import Extractor
 
@@ -51,9 +52,10 @@ def is_json_body_type(annotation: Any) -> bool:
     the annotations that mean "the JSON body"."""
     if model_kind(annotation) is not None:
         return True
-    try:
-        info = msgspec.inspect.type_info(annotation)
-    except (TypeError, ValueError):
+    info = type_info(annotation)
+    while isinstance(info, msgspec.inspect.Metadata):
+        info = info.type
+    if info is None:
         return False
     if isinstance(info, msgspec.inspect.UnionType):
         members = [t for t in info.types if not isinstance(t, msgspec.inspect.NoneType)]
