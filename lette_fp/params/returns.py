@@ -17,9 +17,10 @@ from typing import Any
 
 import msgspec
 
+from lette_fp.http.body_errors import decoder_for
 from lette_fp.http.response import Response, empty
 from lette_fp.params.body import is_json_body_type
-from lette_fp.params.models import ModelError, ModelKind, model_builtins, model_kind
+from lette_fp.params.models import ModelError, ModelKind, active_kinds, model_builtins, model_kind
 from lette_fp.pipeline import interpret
 
 Respond = Callable[[Any], Awaitable[Response]]
@@ -44,15 +45,13 @@ def responder(name: str, return_type: Any, status: int | None) -> Respond:
     """Return `async (value) -> Response` for a handler named `name` (for errors)."""
     ok = 200 if status is None else status
     empty_status = 204 if status is None else status
-    kind = model_kind(return_type) if return_type is not None else None
-    plain = _model_plain(name, return_type, kind, ok, empty_status) if kind is not None else None
 
     def plain_msgspec(value: Any) -> Response:
         if value is None:
             return empty(empty_status)
         if return_type is not None and type(value) is not return_type:
             try:
-                value = msgspec.convert(value, return_type, from_attributes=True)
+                value = _converted(value, return_type)
             except (msgspec.ValidationError, TypeError) as exc:
                 raise ReturnValueError(
                     f"handler {name} returned {type(value).__qualname__}, which does not convert to "
@@ -65,8 +64,8 @@ def responder(name: str, return_type: Any, status: int | None) -> Respond:
                 f"handler {name} returned {type(value).__qualname__}, which can't be encoded as JSON: {exc}"
             ) from exc
 
-    if plain is None:
-        plain = plain_msgspec
+    kind = model_kind(return_type) if return_type is not None else None
+    plain = plain_msgspec if kind is None else _model_plain(name, return_type, kind, ok, empty_status)
 
     async def respond(value: Any) -> Response:
         kind = type(value)
@@ -98,6 +97,21 @@ def _model_plain(name: str, return_type: Any, kind: ModelKind, ok: int, empty_st
             ) from exc
 
     return plain
+
+
+def _converted(value: Any, return_type: Any) -> Any:
+    """`value` converted by msgspec to a msgspec return annotation; a value msgspec can't read
+    (one holding pydantic models, say) is converted from the JSON it would be sent as."""
+    try:
+        return msgspec.convert(value, return_type, from_attributes=True)
+    except (msgspec.ValidationError, TypeError) as exc:
+        if not active_kinds():
+            raise
+        try:
+            sent = _encode(value)
+        except (TypeError, msgspec.EncodeError):
+            raise exc from None
+        return decoder_for(return_type).decode(sent)
 
 
 def _enc_hook(value: Any) -> Any:

@@ -440,3 +440,22 @@ def test_a_group_field_with_constraints_in_annotated_is_a_scalar() -> None:
     client = TestClient(App([get("/n", named)]))
     assert client.get("/n?name=abc").json() == "abc"
     assert client.get("/n?name=ABC").json()["detail"][0]["loc"] == ["query", "name"]
+
+
+class Summary(msgspec.Struct):
+    id: int
+    displayName: str
+
+
+def as_struct() -> Summary:
+    return UserOut(id=8, display="Hal")  # type: ignore[return-value]
+
+
+def as_dicts() -> list[dict[str, Any]]:
+    return [UserOut(id=9, display="Ida")]  # type: ignore[list-item]
+
+
+def test_a_model_returned_under_a_msgspec_annotation_converts_from_what_pydantic_sends() -> None:
+    converting = TestClient(App([get("/struct", as_struct), get("/dicts", as_dicts)]))
+    assert converting.get("/struct").json() == {"id": 8, "displayName": "Hal"}
+    assert converting.get("/dicts").json() == [{"id": 9, "displayName": "Ida"}]
