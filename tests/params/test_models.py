@@ -1,6 +1,6 @@
-"""The model-kind seam: a kind is loaded only once its library is imported, so an App built and
-served with msgspec types alone never imports pydantic, and lette_fp works where pydantic can't
-be imported at all."""
+"""The model-kind seam: a kind is loaded only once its library is imported, so an App built,
+served and documented (OpenAPI) with msgspec types alone never imports pydantic, and lette_fp
+works where pydantic can't be imported at all."""
 
 from __future__ import annotations
 
@@ -47,13 +47,21 @@ def plain():
     return {"ok": True}
 
 
-client = TestClient(App([post("/items", create, status=201), get("/search", search), get("/plain", plain)]))
+app = App([post("/items", create, status=201), get("/search", search), get("/plain", plain)])
+client = TestClient(app)
 created = client.post("/items", json={"name": "pen", "price": 2})
 assert (created.status_code, created.json()) == (201, {"name": "pen", "price": 2.0}), created.text
 assert client.get("/search?q=a&limit=3").json() == [{"name": "a", "price": 3.0}]
 assert client.get("/search?limit=x").status_code == 422
 assert client.post("/items", json={"name": 1}).status_code == 422
 assert client.get("/plain").json() == {"ok": True}
+
+from lette_fp.openapi import schema
+
+document = schema(app, title="t", version="1")
+assert document["paths"]["/items"]["post"]["requestBody"]["content"]["application/json"]["schema"] == {
+    "$ref": "#/components/schemas/Item"
+}
 """
 
 
