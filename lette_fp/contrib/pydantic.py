@@ -61,14 +61,14 @@ def errors_of(exc: ValidationError) -> list[dict[str, Any]]:
         }]
     return [
         {"loc": list(e["loc"]), "msg": e["msg"], "type": "missing" if e["type"] == "missing" else "validation_error"}
-        for e in exc.errors(include_url=False, include_context=False, include_input=False)
+        for e in exc.errors(include_url=False, include_context=False)
     ]
 
 
 def _malformed(exc: ValidationError) -> str | None:
     if exc.error_count() != 1:
         return None
-    (first,) = exc.errors(include_url=False, include_context=False, include_input=False)
+    (first,) = exc.errors(include_url=False, include_context=False)
     if first["type"] != "json_invalid":
         return None
     msg = first["msg"]
