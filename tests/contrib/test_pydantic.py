@@ -20,7 +20,7 @@ from pydantic import (
     model_validator,
 )
 
-from lette_fp import App, Depends, HandlerSignatureError, Query, get, post
+from lette_fp import App, Depends, Form, HandlerSignatureError, Query, get, post
 from lette_fp.contrib.pydantic import KIND, MAX_LISTED_ERRORS, errors_of, mentions_model
 from lette_fp.params import ReturnValueError
 from lette_fp.params.models import model_kind
@@ -459,3 +459,16 @@ def test_a_model_returned_under_a_msgspec_annotation_converts_from_what_pydantic
     converting = TestClient(App([get("/struct", as_struct), get("/dicts", as_dicts)]))
     assert converting.get("/struct").json() == {"id": 8, "displayName": "Hal"}
     assert converting.get("/dicts").json() == [{"id": 9, "displayName": "Ida"}]
+
+
+class FormModel(BaseModel):
+    a: int
+
+
+def form_model(body: Annotated[FormModel, Form()]) -> None:
+    return None
+
+
+def test_a_model_as_a_form_is_refused_when_the_app_is_built() -> None:
+    with pytest.raises(HandlerSignatureError, match="a form parameter must be a Struct"):
+        App([post("/f", form_model)])
