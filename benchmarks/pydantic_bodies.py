@@ -111,7 +111,7 @@ async def batch(app: Any, n: int) -> float:
 async def main(repeats: int, n: int) -> None:
     table = apps()
     samples: dict[str, list[float]] = {name: [] for name in table}
-    for name, app in table.items():
+    for app in table.values():
         await batch(app, 200)  # warm up
     for repeat in range(repeats):
         names = list(table)
