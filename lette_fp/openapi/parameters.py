@@ -10,6 +10,7 @@ import msgspec
 from lette_fp.params.declared import Declared
 from lette_fp.params.kinds import split_annotated
 from lette_fp.params.sources import MISSING, Field
+from lette_fp.routing.converters import Converter
 
 from .operations import Operation
 from .paths import converter_type
@@ -23,8 +24,7 @@ def parameters(op: Operation, declared: Declared, types: TypeSet) -> list[dict[s
     out: list[dict[str, Any]] = []
     for param in op.pattern.params:
         field = fields.pop(("path", param.name), None)
-        annotation = field.annotation if field is not None and field.annotation is not str else converter_type(param.converter)
-        out.append(parameter("path", param.name, annotation, MISSING, types))
+        out.append(parameter("path", param.name, path_type(field, param.converter), MISSING, types))
     for (source, name), field in fields.items():
         if source == "path":
             continue
@@ -35,14 +35,29 @@ def parameters(op: Operation, declared: Declared, types: TypeSet) -> list[dict[s
     return out
 
 
+def path_type(field: Field | None, converter: Converter) -> Any:
+    """Return the type a path param documents as: the handler's annotation, unless it says no more
+    than the converter does (none, a plain `str`, or the converter's own type: `id: int` on
+    `{id:int}` is a non-negative integer)."""
+    own = converter_type(converter)
+    if field is None or field.annotation is str or field.annotation is split_annotated(own)[0]:
+        return own
+    return field.annotation
+
+
+def converter_settles(field: Field, converter: Converter) -> bool:
+    """Return whether a path param's converter already gives the annotated type, so converting
+    it can't fail (`id: int` on `{id:int}`)."""
+    return field.annotation is split_annotated(converter_type(converter))[0]
+
+
 def parameter(source: str, name: str, annotation: Any, default: Any, types: TypeSet, required: bool | None = None) -> dict[str, Any]:
     """Return one parameter object: required when it has no default (path params always), the
     schema of `annotation` with the default in it, and the description of its `msgspec.Meta`."""
     extra: dict[str, Any] = {}
-    if default is not MISSING:
-        encoded = _encoded(default)
-        if encoded is not MISSING:
-            extra["default"] = encoded
+    encoded = encoded_default(default)
+    if encoded is not MISSING:
+        extra["default"] = encoded
     out: dict[str, Any] = {
         "name": name,
         "in": source,
@@ -74,7 +89,11 @@ def meta_description(annotation: Any) -> str | None:
     return None
 
 
-def _encoded(value: Any) -> Any:
+def encoded_default(value: Any) -> Any:
+    """Return a default as JSON data for the schema, or MISSING when there is none or it can't be
+    encoded (it is then left out of the document)."""
+    if value is MISSING:
+        return MISSING
     try:
         return msgspec.to_builtins(value)
     except (TypeError, ValueError):
