@@ -1,7 +1,8 @@
 """A pydantic model and the equivalent msgspec Struct are interchangeable to a client: for
 generated JSON bodies (valid, or with one field made wrong or left out) and generated query
 strings, the two routes give the same status, the same JSON when valid, and 422s naming the same
-places (msgspec names a missing field in its message, pydantic in `loc`)."""
+places (msgspec names a missing field in its message, pydantic in `loc`). And no body, JSON or
+not, makes a pydantic route answer anything but 200, 400 or 422."""
 
 from __future__ import annotations
 
@@ -165,3 +166,19 @@ def test_a_query_group_names_the_same_bad_params_from_both(q: str, limit: str | 
         assert by_struct.status_code == 422
         names = {tuple(e["loc"][:2]) for e in by_struct.json()["detail"]}
         assert names == {tuple(e["loc"][:2]) for e in by_model.json()["detail"]}
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | INTS | st.floats(allow_nan=False) | TEXT,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.sampled_from(["customer", "lines", "sku", "qty", "x"]) | TEXT, inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=64) | JSON_VALUES.map(lambda v: msgspec.json.encode(v)))
+def test_no_body_makes_a_pydantic_route_fail_with_a_5xx(body: bytes) -> None:
+    resp = client.post("/p", content=body, headers={"content-type": "application/json"})
+    assert resp.status_code in (200, 400, 422), resp.text
+    if resp.status_code == 422:
+        assert all(set(entry) == {"loc", "msg", "type"} and entry["loc"][0] == "body" for entry in resp.json()["detail"])
