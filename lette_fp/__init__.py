@@ -9,6 +9,7 @@ from lette_fp.http.request import Request
 from lette_fp.http.response import Response, empty, html, json, raw, redirect, text
 from lette_fp.http.streams import stream
 from lette_fp.params import Cookie, Depends, Form, HandlerSignatureError, Header, Query, State
+from lette_fp.params.models import ModelKind, register_model_kind
 from lette_fp.pipeline import Handler, Middleware, on_request, on_response
 from lette_fp.routing import (
     NoMatchFound,
@@ -27,6 +28,15 @@ from lette_fp.sse import Event, sse
 from lette_fp.staticfiles import static_files
 from lette_fp.ws import ClientClose, Close, accept, client_close
 from lette_fp.ws_json import ws_json
+
+
+def _pydantic_kind() -> ModelKind:
+    from lette_fp.contrib.pydantic import KIND
+
+    return KIND
+
+
+register_model_kind("pydantic", _pydantic_kind)  # loaded only once the user has imported pydantic
 
 __all__ = [
     "App",

@@ -71,6 +71,8 @@ def parameter(source: str, name: str, annotation: Any, default: Any, types: Type
 
 
 def _members(field: Field, types: TypeSet) -> list[dict[str, Any]]:
+    if field.convert is not None:  # a model kind's group (pydantic): the members as params reads them
+        return [parameter("query", sub.name, sub.annotation, sub.default, types) for sub in field.group or ()]
     out = []
     for info in msgspec.structs.fields(field.annotation):
         has_default = info.default is not msgspec.NODEFAULT

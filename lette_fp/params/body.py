@@ -2,8 +2,9 @@
 
 A parameter annotated with a type msgspec decodes from a JSON object or array (a Struct,
 dataclass, attrs class, TypedDict, NamedTuple, `list[...]`, `dict[...]`, ... or an Optional of
-one) receives the JSON body decoded into it; a parameter annotated `FormData` receives the parsed
-form. Both are in every App's resolvers (`lette_fp.params.adapt.DEFAULT_RESOLVERS`).
+one) receives the JSON body decoded into it; one a model kind claims (a pydantic model, when
+pydantic is imported; see params/models.py) receives it decoded and validated by that kind; a
+parameter annotated `FormData` receives the parsed form. Both are in every App's resolvers (`lette_fp.params.adapt.DEFAULT_RESOLVERS`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from lette_fp.http.body_errors import (
 from lette_fp.http.errors import HTTPError
 from lette_fp.http.request import Request
 from lette_fp.params.kinds import is_scalar_sequence, split_annotated, type_info
+from lette_fp.params.models import MalformedJSON, ModelError, ModelKind, located, model_kind
 from lette_fp.params.registry import Extractor
 from lette_fp.params.sources import MISSING
 
@@ -52,7 +54,10 @@ def is_json_media_type(content_type: bytes) -> bool:
 
 def is_json_body_type(annotation: Any) -> bool:
     """Return whether `annotation` is a type msgspec decodes from a JSON object or array (or an
-    Optional/union of such types): the annotations that mean "the JSON body"."""
+    Optional/union of such types), or one a model kind claims (a pydantic model, `list[Model]`):
+    the annotations that mean "the JSON body"."""
+    if model_kind(annotation) is not None:
+        return True
     info = type_info(annotation)
     while isinstance(info, msgspec.inspect.Metadata):
         info = info.type
@@ -64,6 +69,15 @@ def is_json_body_type(annotation: Any) -> bool:
     return isinstance(info, _STRUCTURED)
 
 
+def require_json(req: Request) -> None:
+    """Raise HTTPError 415 unless the request's Content-Type is JSON (none at all is accepted)."""
+    for name, value in req.raw_headers:
+        if name == b"content-type":
+            if value != b"application/json" and not is_json_media_type(value):
+                raise HTTPError(415, "Expected a JSON body (Content-Type: application/json)")
+            return
+
+
 def json_body(annotation: Any, default: Any = inspect.Parameter.empty) -> Extractor:
     """Return an extractor that reads the body and decodes it as JSON into `annotation` with the
     shared decoder for that type. 415 for a non-JSON Content-Type (none at all is accepted), 400
@@ -73,11 +87,7 @@ def json_body(annotation: Any, default: Any = inspect.Parameter.empty) -> Extrac
     has_default = default is not inspect.Parameter.empty
 
     async def extract(req: Request) -> tuple[Request, Any]:
-        for name, value in req.raw_headers:
-            if name == b"content-type":
-                if value != b"application/json" and not is_json_media_type(value):
-                    raise HTTPError(415, "Expected a JSON body (Content-Type: application/json)")
-                break
+        require_json(req)
         data = req.body
         if not isinstance(data, bytes):
             data = await data.read()
@@ -159,8 +169,39 @@ def _upload(name: str, default: Any) -> Extractor:
     return extract
 
 
+def model_body(kind: ModelKind, annotation: Any, default: Any = inspect.Parameter.empty) -> Extractor:
+    """Return an extractor that reads the body and decodes it into `annotation` with `kind`'s
+    decoder (a pydantic model, say): the same 415 and 400s as `json_body`, and a 422 listing
+    every error the kind reports, each `loc` under "body"."""
+    decode = kind.decoder(annotation)
+    has_default = default is not inspect.Parameter.empty
+
+    async def extract(req: Request) -> tuple[Request, Any]:
+        require_json(req)
+        data = req.body
+        if not isinstance(data, bytes):
+            data = await data.read()
+            req = _replace(req, body=data)
+        if not data:
+            if has_default:
+                return req, default
+            raise HTTPError(400, "Expected a JSON body; the request body is empty")
+        try:
+            return req, decode(data)
+        except ModelError as exc:
+            raise HTTPError(422, located(exc.errors, ("body",))) from exc
+        except MalformedJSON as exc:
+            raise HTTPError(400, f"Malformed JSON: {exc}") from exc
+
+    return extract
+
+
 def resolve_json_body(param: inspect.Parameter, annotation: Any, path_params: frozenset[str]) -> Extractor | None:
-    """Resolver: a parameter whose annotation is a JSON body type gets the decoded body."""
+    """Resolver: a parameter whose annotation is a JSON body type gets the decoded body (by a
+    model kind's decoder when one claims the annotation, else msgspec's)."""
+    kind = model_kind(annotation)
+    if kind is not None:
+        return model_body(kind, annotation, param.default)
     if not is_json_body_type(annotation):
         return None
     return json_body(annotation, param.default)

@@ -5,7 +5,9 @@ is an empty response (204, or the route's `status` when one is given); any other
 as JSON by msgspec with the route's `status` (200 by default). When the handler's return
 annotation is a msgspec type (a Struct, dataclass, TypedDict, `list[Struct]`, ...) and the value
 is of another type, it is converted to the annotated type first, so fields the annotation does not
-name (a password hash in a database row) never go out.
+name (a password hash in a database row) never go out. A pydantic model (or `list[Model]`, ...)
+as the annotation is validated from the value's attributes and dumped by pydantic instead, and a
+returned pydantic model is encoded by pydantic wherever it sits in the value.
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ from typing import Any
 
 import msgspec
 
-from lette_fp.http.response import Response, empty, json
+from lette_fp.http.body_errors import decoder_for
+from lette_fp.http.response import Response, empty
 from lette_fp.params.body import is_json_body_type
+from lette_fp.params.models import ModelError, ModelKind, active_kinds, model_builtins, model_kind
 from lette_fp.pipeline import interpret
 
 Respond = Callable[[Any], Awaitable[Response]]
@@ -42,23 +46,26 @@ def responder(name: str, return_type: Any, status: int | None) -> Respond:
     ok = 200 if status is None else status
     empty_status = 204 if status is None else status
 
-    def plain(value: Any) -> Response:
+    def plain_msgspec(value: Any) -> Response:
         if value is None:
             return empty(empty_status)
         if return_type is not None and type(value) is not return_type:
             try:
-                value = msgspec.convert(value, return_type, from_attributes=True)
+                value = _converted(value, return_type)
             except (msgspec.ValidationError, TypeError) as exc:
                 raise ReturnValueError(
                     f"handler {name} returned {type(value).__qualname__}, which does not convert to "
                     f"its return annotation {return_type!r}: {exc}"
                 ) from exc
         try:
-            return json(value, ok)
+            return Response(ok, _JSON, _encode(value))
         except (TypeError, msgspec.EncodeError) as exc:
             raise ReturnValueError(
                 f"handler {name} returned {type(value).__qualname__}, which can't be encoded as JSON: {exc}"
             ) from exc
+
+    kind = model_kind(return_type) if return_type is not None else None
+    plain = plain_msgspec if kind is None else _model_plain(name, return_type, kind, ok, empty_status)
 
     async def respond(value: Any) -> Response:
         kind = type(value)
@@ -73,6 +80,50 @@ def responder(name: str, return_type: Any, status: int | None) -> Respond:
 
     return respond
 
+
+def _model_plain(name: str, return_type: Any, kind: ModelKind, ok: int, empty_status: int) -> Callable[[Any], Response]:
+    """`plain` for a return annotation a model kind claims (`-> Model`, `-> list[Model]`)."""
+    encode = kind.encoder(return_type)
+
+    def plain(value: Any) -> Response:
+        if value is None:
+            return empty(empty_status)
+        try:
+            return Response(ok, _JSON, encode(value))
+        except ModelError as exc:
+            raise ReturnValueError(
+                f"handler {name} returned {type(value).__qualname__}, which does not convert to "
+                f"its return annotation {return_type!r}: {exc.errors}"
+            ) from exc
+
+    return plain
+
+
+def _converted(value: Any, return_type: Any) -> Any:
+    """`value` converted by msgspec to a msgspec return annotation; a value msgspec can't read
+    (one holding pydantic models, say) is converted from the JSON it would be sent as."""
+    try:
+        return msgspec.convert(value, return_type, from_attributes=True)
+    except (msgspec.ValidationError, TypeError) as exc:
+        if not active_kinds():
+            raise
+        try:
+            sent = _encode(value)
+        except (TypeError, msgspec.EncodeError):
+            raise exc from None
+        return decoder_for(return_type).decode(sent)
+
+
+def _enc_hook(value: Any) -> Any:
+    builtins = model_builtins(type(value))
+    if builtins is None:
+        raise TypeError(f"Encoding objects of type {type(value).__qualname__} is unsupported")
+    return builtins(value)
+
+
+_JSON = ((b"content-type", b"application/json"),)
+_encode = msgspec.json.Encoder(enc_hook=_enc_hook).encode
+"""msgspec's JSON encoder, which asks the model kinds (pydantic) only for a type it can't encode."""
 
 _MAX_TYPES = 1024
 _PLAIN_TYPES: dict[type, bool] = {}

@@ -1,8 +1,9 @@
 """Reading a handler's (or provider's) signature once into slots: where each parameter comes from.
 
 The rules, in order, for each parameter:
-- a marker in `Annotated[...]`: `Depends`, `State`, `Header`, `Cookie`, `Query` (on a Struct:
-  a group of query parameters), `Form` (a form field, or on a Struct the form's fields);
+- a marker in `Annotated[...]`: `Depends`, `State`, `Header`, `Cookie`, `Query` (on a Struct
+  or a pydantic model: a group of query parameters), `Form` (a form field, or on a Struct the
+  form's fields);
 - annotated `Request` (or the first parameter, unannotated: `def show(req, id)`) is the request;
 - a name in the route's path is a path parameter, converted to its annotation;
 - a scalar (str, int, float, bool, Decimal, UUID, date, datetime, enum, Literal, Optional of
@@ -25,6 +26,7 @@ from lette_fp.http.request import Request
 from lette_fp.params.body import form_field, form_struct
 from lette_fp.params.kinds import is_scalar, is_scalar_sequence, is_struct_type, split_annotated
 from lette_fp.params.markers import Cookie, Depends, Form, Header, Query, State
+from lette_fp.params.models import model_kind
 from lette_fp.params.registry import Extractor, HandlerSignatureError, Resolver
 from lette_fp.params.sources import MISSING, Field
 
@@ -131,6 +133,9 @@ def _slot(
     if isinstance(marker, Query):
         if is_struct_type(base):
             return Slot(name, "field", positional, field=_group(marker.alias or name, base, default, where))
+        group = _model_group(marker.alias or name, base, default, where)
+        if group is not None:
+            return Slot(name, "field", positional, field=group)
         return Slot(name, "field", positional, field=_field("query", marker.alias or name, target, default, where))
     if isinstance(marker, Form):
         if is_struct_type(base):
@@ -180,3 +185,23 @@ def _group(name: str, struct: type[msgspec.Struct], default: Any, where: str) ->
         member_default = None if has_default else MISSING
         members.append(_field("query", info.encode_name, info.type, member_default, f"{where}, field {info.name!r}"))
     return Field("query", name, struct, default, False, tuple(members))
+
+
+def _model_group(name: str, model: Any, default: Any, where: str) -> Field | None:
+    """A query group of a model kind's model (pydantic): its fields read like a Struct's (each a
+    scalar or a list of scalars, as msgspec sees it), the whole converted by the kind, which
+    reports every missing or bad field."""
+    kind = model_kind(model)
+    fields = kind.group_fields(model) if kind is not None else None
+    if kind is None or fields is None:
+        return None
+    for wire, annotation, _ in fields:
+        if not (is_scalar(annotation) or is_scalar_sequence(annotation)):
+            raise HandlerSignatureError(
+                f"{where}, field {wire!r}: a query parameter must be a scalar or a list of scalars, not {annotation!r}"
+            )
+    members = tuple(
+        Field("query", wire, annotation, member_default, is_scalar_sequence(annotation))
+        for wire, annotation, member_default in fields
+    )
+    return Field("query", name, model, default, False, members, kind.converter(model))

@@ -9,7 +9,7 @@ is answered with one 422 listing all of them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +20,7 @@ from lette_fp.http.errors import HTTPError
 from lette_fp.http.request import Request
 from lette_fp.http.url import MAX_QUERY_FIELDS, decode_part
 from lette_fp.params.kinds import needs_conversion
+from lette_fp.params.models import ModelError, located
 
 MISSING: Any = msgspec.NODEFAULT
 """The default of a parameter that has none (an absent value is a 422 "missing")."""
@@ -32,7 +33,8 @@ class Field:
     """One parameter read from `source` ("path", "query", "header" or "cookie") under `name`
     (lower-case for headers), converted to `annotation`; `default` is MISSING when required;
     `many` reads every value of a repeated key. A query group (`Annotated[Struct, Query()]`) has
-    its Struct as `annotation` and the Struct's fields in `group`."""
+    its Struct as `annotation` and the Struct's fields in `group`; a group of a model kind's model
+    (pydantic) has the kind's `convert`, which raises ModelError listing every bad field."""
 
     source: str
     name: str
@@ -40,6 +42,7 @@ class Field:
     default: Any = MISSING
     many: bool = False
     group: tuple[Field, ...] | None = None
+    convert: Callable[[Any], Any] | None = None
 
     @property
     def converts(self) -> bool:
@@ -91,6 +94,9 @@ class SourcePlan:
                 if value is _ABSENT_GROUP:
                     values.append(None)
                     continue
+                if field.convert is not None:
+                    values.append(_model_group(field.convert, value, errors))
+                    continue
             else:
                 found = raw[field.source].get(key)
                 value = MISSING if found is None else (found if field.many else found[0])
@@ -116,13 +122,15 @@ class SourcePlan:
 
 def _group(field: Field, query: dict[str, list[str]], errors: list[dict[str, Any]]) -> Any:
     """Return the raw dict of a query group's present fields (MISSING when one required is
-    absent: the missing ones are added to `errors`)."""
+    absent: the missing ones are added to `errors`; a model kind's `convert` reports those
+    itself, with the others)."""
     out: dict[str, Any] = {}
     complete = True
+    checks = field.convert is None
     for sub in field.group or ():
         found = query.get(sub.name)
         if found is None:
-            if sub.default is MISSING:
+            if checks and sub.default is MISSING:
                 errors.append(missing_error(sub))
                 complete = False
             continue
@@ -130,6 +138,14 @@ def _group(field: Field, query: dict[str, list[str]], errors: list[dict[str, Any
     if not complete:
         return _ABSENT_GROUP
     return out
+
+
+def _model_group(convert: Callable[[Any], Any], value: dict[str, Any], errors: list[dict[str, Any]]) -> Any:
+    try:
+        return convert(value)
+    except ModelError as exc:
+        errors.extend(located(exc.errors, ("query",)))
+        return None
 
 
 _ABSENT_GROUP: Any = object()
