@@ -172,16 +172,25 @@ def _upload(name: str, default: Any) -> Extractor:
 def model_body(kind: ModelKind, annotation: Any, default: Any = inspect.Parameter.empty) -> Extractor:
     """Return an extractor that reads the body and decodes it into `annotation` with `kind`'s
     decoder (a pydantic model, say): the same 415 and 400s as `json_body`, and a 422 listing
-    every error the kind reports, each `loc` under "body"."""
+    every error the kind reports, each `loc` under "body". The body is read within the lower of
+    the route's limit and `kind.body_limit` (413 past it)."""
     decode = kind.decoder(annotation)
     has_default = default is not inspect.Parameter.empty
+    cap = kind.body_limit
 
     async def extract(req: Request) -> tuple[Request, Any]:
         require_json(req)
         data = req.body
         if not isinstance(data, bytes):
+            with_limit = getattr(data, "with_limit", None)
+            if cap is not None and with_limit is not None:
+                limit = getattr(data, "limit", None)
+                if limit is None or limit > cap:
+                    data = with_limit(cap)
             data = await data.read()
             req = _replace(req, body=data)
+        elif cap is not None and len(data) > cap:
+            raise HTTPError(413, f"Request body over the limit of {cap} bytes")
         if not data:
             if has_default:
                 return req, default

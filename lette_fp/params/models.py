@@ -30,7 +30,12 @@ class MalformedJSON(ValueError):
 
 
 class ModelKind(Protocol):
-    """A family of model types params accepts wherever it accepts msgspec types."""
+    """A family of model types params accepts wherever it accepts msgspec types.
+
+    `body_limit` caps the bytes of a JSON body it decodes (None: the route's limit only), for a
+    library whose validation of hostile input costs far more than msgspec's."""
+
+    body_limit: int | None
 
     def claims(self, annotation: Any) -> bool:
         """Return whether `annotation` is (or holds, as in `list[Model]`) one of this kind's types."""

@@ -287,6 +287,17 @@ def test_a_list_of_models_is_the_body_and_locations_start_with_the_index() -> No
     }]
 
 
+def test_a_model_body_is_read_within_the_kinds_cap_and_the_cap_can_be_lifted(monkeypatch: pytest.MonkeyPatch) -> None:
+    from lette_fp.contrib.pydantic import BODY_LIMIT
+
+    many = [ORDER] * (BODY_LIMIT // len(msgspec.json.encode(ORDER)) + 10)
+    refused = client.post("/orders/many", json=many)
+    assert (refused.status_code, refused.json()) == (413, {"detail": f"Request body over the limit of {BODY_LIMIT} bytes"})
+    monkeypatch.setattr(KIND, "body_limit", None)
+    lifted = TestClient(App([post("/orders/many", create_many)])).post("/orders/many", json=many)
+    assert lifted.json()["count"] == len(many)
+
+
 def test_an_optional_model_body_with_a_default() -> None:
     assert client.post("/maybe").json() == {"order": None}
     assert client.post("/maybe", json=ORDER).json() == {"order": "ann"}

@@ -105,6 +105,8 @@ class Special:
 
 
 class SpecialKind:
+    body_limit = None
+
     def claims(self, annotation: Any) -> bool:
         return annotation is Special
 
