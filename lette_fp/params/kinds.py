@@ -23,16 +23,25 @@ def split_annotated(annotation: Any) -> tuple[Any, tuple[Any, ...]]:
     return annotation, ()
 
 
+def _bare(info: mi.Type) -> mi.Type:
+    """`info` without the `Metadata` wrapper msgspec puts around a type whose `Meta` carries
+    documentation (`description`, `title`, `examples`, ...)."""
+    while isinstance(info, mi.Metadata):
+        info = info.type
+    return info
+
+
 def _info(annotation: Any) -> mi.Type | None:
     try:
-        return mi.type_info(annotation)
+        return _bare(mi.type_info(annotation))
     except (TypeError, ValueError):
         return None
 
 
 def _members(info: mi.Type) -> list[mi.Type]:
+    info = _bare(info)
     if isinstance(info, mi.UnionType):
-        return [t for t in info.types if not isinstance(t, mi.NoneType)]
+        return [_bare(t) for t in info.types if not isinstance(_bare(t), mi.NoneType)]
     return [info]
 
 
