@@ -178,7 +178,7 @@ app = App(
     routes=[
         get("/", home, name="home"),
         get("/login", login_form, name="login"),
-        post("/login", login, max_body_size=4096),
+        post("/login", login, name="log_in", max_body_size=4096),
         post("/logout", logout, name="logout"),
         get("/private", private, name="private"),
         mount(

@@ -107,6 +107,8 @@ class App:
         }
         for mw in middleware:
             refuse_asgi_middleware(mw)
+        self.routes: tuple[Any, ...] = routes
+        """The route data as given (what `lette_fp.openapi.schema` documents)."""
         self.debug = debug
         self.lifespan = lifespan
         self.max_body_size = max_body_size
@@ -128,6 +130,12 @@ class App:
         )
         self.__call__ = wrap_asgi(make_asgi(self.compiled), asgi_middleware)
 
+
+    @property
+    def route_options(self) -> Mapping[str, Any]:
+        """The options every route's endpoint is adapted under before its mounts' and its own
+        (the App's `dependencies`, `resolvers`, `overrides`, ...)."""
+        return MappingProxyType(self._params)
 
     def url_path_for(self, name: str, /, **params: Any) -> str:
         """Return the path of the named route with `params` filled in (raises NoMatchFound)."""

@@ -20,6 +20,7 @@ ALLOWED: dict[str, set[str]] = {
     "middleware": {"http", "pipeline"},
     "asgi": {"http", "pipeline", "streams", "ws"},
     "app": {"asgi", "http", "pipeline", "routing", "params", "exception_handlers"},
+    "openapi": {"http", "routing", "params", "forms"},
 }
 """For each room of the core, the other rooms it may import (`forms` is read by `req.form()`)."""
 

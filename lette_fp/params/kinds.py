@@ -38,6 +38,14 @@ def _info(annotation: Any) -> mi.Type | None:
         return None
 
 
+def _bare(info: mi.Type) -> mi.Type:
+    """`info` without the `Metadata` wrapper msgspec puts around a type whose `Meta` carries
+    documentation (`description`, `title`, `examples`, ...)."""
+    while isinstance(info, mi.Metadata):
+        info = info.type
+    return info
+
+
 def _members(info: mi.Type) -> list[mi.Type]:
     info = _bare(info)
     if isinstance(info, mi.UnionType):

@@ -33,8 +33,8 @@ _MARKERS = (Depends, State, Header, Cookie, Query)
 @dataclass(frozen=True, slots=True)
 class Slot:
     """One parameter: `kind` is "request", "field" (`field`), "state" (`key`), "extract"
-    (`extractor`, from a resolver) or "depends" (`depends`); `positional` when it is passed by
-    position."""
+    (`extractor`, from a resolver, with the parameter's `annotation` and `default`) or "depends"
+    (`depends`); `positional` when it is passed by position."""
 
     name: str
     kind: str
@@ -43,6 +43,8 @@ class Slot:
     key: str = ""
     extractor: Extractor | None = None
     depends: Depends | None = None
+    annotation: Any = None
+    default: Any = MISSING
 
 
 def describe(fn: Any) -> str:
@@ -142,7 +144,7 @@ def _slot(
         for resolver in resolvers:
             extractor = resolver(param, annotation, path_params)
             if extractor is not None:
-                return Slot(name, "extract", positional, extractor=extractor)
+                return Slot(name, "extract", positional, extractor=extractor, annotation=annotation, default=default)
     raise HandlerSignatureError(
         f"{where} is neither a path param ({', '.join(sorted(path_params)) or 'none'}), "
         f"a query/header/cookie scalar, Depends/State, nor a type lette_fp can supply "

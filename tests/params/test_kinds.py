@@ -68,3 +68,10 @@ def test_a_meta_with_a_description_still_makes_a_query_or_header_parameter() -> 
     resp = client.get("/?size=10&q=abcd", headers={"x-hint": "0"})
     assert resp.status_code == 422
     assert [e["loc"] for e in resp.json()["detail"]] == [["query", "size"], ["query", "q"], ["header", "x-hint"]]
+
+
+def test_a_scalar_with_a_documenting_meta_is_still_a_scalar() -> None:
+    described = Annotated[int, msgspec.Meta(ge=1, description="How many", title="Limit", examples=[5])]
+    assert is_scalar(described)
+    assert is_scalar(described | None)
+    assert is_scalar_sequence(list[described])

@@ -204,3 +204,12 @@ def test_the_request_by_annotation_at_any_position_and_no_request_at_all() -> No
     api = TestClient(App([get("/late", late), get("/none", none_at_all)]))
     assert api.get("/late?q=x").json() == ["x", "/late"]
     assert api.get("/none?q=y").json() == "y"
+
+
+def test_a_query_param_with_a_described_meta_is_converted_and_checked() -> None:
+    def page(limit: Annotated[int, Meta(ge=1, description="How many at most")] = 10) -> dict[str, int]:
+        return {"limit": limit}
+
+    client = TestClient(App([get("/", page)]))
+    assert client.get("/?limit=5").json() == {"limit": 5}
+    assert client.get("/?limit=0").json()["detail"][0]["loc"] == ["query", "limit"]

@@ -1,0 +1,79 @@
+"""An operation's parameters (path, query, header, cookie) from what its handler and providers
+declare, and from the path's converters for path params no one declares."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from lette_fp.params.declared import Declared
+from lette_fp.params.kinds import split_annotated
+from lette_fp.params.sources import MISSING, Field
+
+from .operations import Operation
+from .paths import converter_type
+from .typeset import TypeSet
+
+
+def parameters(op: Operation, declared: Declared, types: TypeSet) -> list[dict[str, Any]]:
+    """Return the OpenAPI parameter objects of `op`: its path params in template order, then the
+    other declared fields (a query group's members one by one). Host params are left out."""
+    fields = {(f.source, f.name): f for f in declared.fields}
+    out: list[dict[str, Any]] = []
+    for param in op.pattern.params:
+        field = fields.pop(("path", param.name), None)
+        annotation = field.annotation if field is not None and field.annotation is not str else converter_type(param.converter)
+        out.append(parameter("path", param.name, annotation, MISSING, types))
+    for (source, name), field in fields.items():
+        if source == "path":
+            continue
+        if field.group is not None:
+            out.extend(_members(field, types))
+        else:
+            out.append(parameter(source, name, field.annotation, field.default, types))
+    return out
+
+
+def parameter(source: str, name: str, annotation: Any, default: Any, types: TypeSet, required: bool | None = None) -> dict[str, Any]:
+    """Return one parameter object: required when it has no default (path params always), the
+    schema of `annotation` with the default in it, and the description of its `msgspec.Meta`."""
+    extra: dict[str, Any] = {}
+    if default is not MISSING:
+        encoded = _encoded(default)
+        if encoded is not MISSING:
+            extra["default"] = encoded
+    out: dict[str, Any] = {
+        "name": name,
+        "in": source,
+        "required": source == "path" or (default is MISSING if required is None else required),
+        "schema": types.add(annotation, **extra),
+    }
+    description = meta_description(annotation)
+    if description:
+        out["description"] = description
+    return out
+
+
+def _members(field: Field, types: TypeSet) -> list[dict[str, Any]]:
+    out = []
+    for info in msgspec.structs.fields(field.annotation):
+        has_default = info.default is not msgspec.NODEFAULT
+        required = not has_default and info.default_factory is msgspec.NODEFAULT
+        out.append(parameter("query", info.encode_name, info.type, info.default if has_default else MISSING, types, required))
+    return out
+
+
+def meta_description(annotation: Any) -> str | None:
+    """Return the `description` of the `msgspec.Meta` in `Annotated[T, Meta(...)]`, if any."""
+    for item in split_annotated(annotation)[1]:
+        if isinstance(item, msgspec.Meta) and item.description:
+            return item.description
+    return None
+
+
+def _encoded(value: Any) -> Any:
+    try:
+        return msgspec.to_builtins(value)
+    except (TypeError, ValueError):
+        return MISSING
