@@ -23,14 +23,6 @@ def split_annotated(annotation: Any) -> tuple[Any, tuple[Any, ...]]:
     return annotation, ()
 
 
-def _bare(info: mi.Type) -> mi.Type:
-    """`info` without the `Metadata` wrapper msgspec puts around a type whose `Meta` carries
-    documentation (`description`, `title`, `examples`, ...)."""
-    while isinstance(info, mi.Metadata):
-        info = info.type
-    return info
-
-
 def _info(annotation: Any) -> mi.Type | None:
     try:
         return _bare(mi.type_info(annotation))
