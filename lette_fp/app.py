@@ -16,7 +16,7 @@ import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 
@@ -35,6 +35,9 @@ from lette_fp.params.state import StateKeys
 from lette_fp.pipeline import ErrorAnswer, Handler, Middleware, guard, layer
 from lette_fp.routing import Found, MethodNotAllowed, RedirectSlash, Router
 from lette_fp.routing.routes import Mount, Route
+
+if TYPE_CHECKING:
+    from lette_fp.openapi.config import OpenAPI
 
 __all__ = ["App", "Endpoint", "ExceptionHandler", "Lifespan", "http_error_response"]
 
@@ -59,14 +62,15 @@ class App:
 
     `App(routes, middleware=(), exception_handlers={}, lifespan=None, debug=False,
     redirect_slashes=True, max_body_size=10 MiB, asgi_middleware=(), dependencies=(),
-    thread_limit=None, resolvers=(), overrides=None)`. Everything that depends only on
+    thread_limit=None, resolvers=(), overrides=None, openapi=None)`. Everything that depends only on
     configuration (the router, the middleware chain, the handlers' parameters) is compiled here,
     once, into `app.compiled`. `middleware` are lette_fp middleware (functions from handler to
     handler); `asgi_middleware` are ASGI middleware (`app -> app` callables or Starlette
     `Middleware(cls, ...)` values) around the whole app, first outermost. `dependencies` are
     guards (`Depends(...)`) for every route; `thread_limit` bounds the worker threads of
     `blocking=True` handlers and providers; `resolvers` add parameter sources; `overrides`
-    replace providers (see `with_overrides`).
+    replace providers (see `with_overrides`); `openapi=OpenAPI(title=..., version=...)` serves the
+    App's OpenAPI document (computed here, once) and a Swagger UI page (`lette_fp.openapi`).
 
     `app(scope, receive, send)` is the ASGI entry point (HTTP, WebSocket and lifespan scopes):
     `__call__` is a slot holding the ASGI callable compiled for this App, so the server calls
@@ -90,6 +94,7 @@ class App:
         thread_limit: int | None = None,
         resolvers: Sequence[Any] = (),
         overrides: Mapping[Any, Any] | None = None,
+        openapi: OpenAPI | None = None,
     ) -> None:
         routes = tuple(routes)
         self._config: dict[str, Any] = {
@@ -97,7 +102,7 @@ class App:
             "lifespan": lifespan, "debug": debug, "redirect_slashes": redirect_slashes,
             "max_body_size": max_body_size, "asgi_middleware": asgi_middleware,
             "dependencies": dependencies, "thread_limit": thread_limit, "resolvers": resolvers,
-            "overrides": dict(overrides or {}),
+            "overrides": dict(overrides or {}), "openapi": openapi,
         }
         self.state_keys = StateKeys()
         self._params: dict[str, Any] = {
@@ -109,6 +114,12 @@ class App:
             refuse_asgi_middleware(mw)
         self.routes: tuple[Any, ...] = routes
         """The route data as given (what `lette_fp.openapi.schema` documents)."""
+        served = None
+        if openapi is not None:  # only Apps that serve a document import lette_fp.openapi
+            from lette_fp.openapi.serving import Served
+
+            served = Served(openapi)
+            routes = (*routes, *served.routes)
         self.debug = debug
         self.lifespan = lifespan
         self.max_body_size = max_body_size
@@ -129,6 +140,11 @@ class App:
             debug=debug,
         )
         self.__call__ = wrap_asgi(make_asgi(self.compiled), asgi_middleware)
+        self.openapi: dict[str, Any] | None = None
+        """The OpenAPI document this App serves (`App(openapi=OpenAPI(...))`), else None."""
+        if served is not None:
+            served.build(self)
+            self.openapi = served.document
 
 
     @property

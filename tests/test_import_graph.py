@@ -19,7 +19,7 @@ ALLOWED: dict[str, set[str]] = {
     "params": {"http", "pipeline", "forms"},
     "middleware": {"http", "pipeline"},
     "asgi": {"http", "pipeline", "streams", "ws"},
-    "app": {"asgi", "http", "pipeline", "routing", "params", "exception_handlers"},
+    "app": {"asgi", "http", "pipeline", "routing", "params", "exception_handlers", "openapi"},
     "openapi": {"http", "routing", "params", "forms"},
 }
 """For each room of the core, the other rooms it may import (`forms` is read by `req.form()`)."""

@@ -55,3 +55,9 @@ class Page(msgspec.Struct):
     limit: int
     offset: int
     next: str | None
+
+
+class Problem(msgspec.Struct):
+    """An error answer: `{"detail": "Note 7 not found"}` (the 404 and the 409)."""
+
+    detail: str
