@@ -1,5 +1,6 @@
-"""The shop App: the routes (with the errors each can answer declared for the schema) and the
-lifespan that owns the catalogue and the API key."""
+"""The shop App: the routes (with the errors each can answer declared for the schema), the
+lifespan that owns the catalogue and the API key, and the OpenAPI document (`/openapi.json`) with
+its docs page (`/docs`)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from examples.shop_api import handlers
 from examples.shop_api.models import Error, ProductIn
 from examples.shop_api.store import SAMPLE, Store
 from lette_fp import App, delete, get, mount, patch, post
+from lette_fp.openapi import OpenAPI
 
 DEV_API_KEY = "dev-key"
 """The key used when neither `create_app(api_key=...)` nor `$SHOP_API_KEY` gives one."""
@@ -43,6 +45,13 @@ def create_app(api_key: str | None = None, products: Iterable[ProductIn] = SAMPL
     return App(
         routes=[mount("/products", api)],
         lifespan=lifespan_for(api_key or os.environ.get("SHOP_API_KEY") or DEV_API_KEY, tuple(products)),
+        openapi=OpenAPI(
+            title="Shop",
+            version="1.0.0",
+            description="Search a small shop's products, priced in the currency of the `currency` cookie; "
+            "writes need the `X-API-Key` header.",
+            tags=[{"name": "products", "description": "The catalogue"}, {"name": "stock", "description": "Units in stock"}],
+        ),
     )
 
 
