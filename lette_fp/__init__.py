@@ -8,7 +8,7 @@ from lette_fp.http.files import file
 from lette_fp.http.request import Request
 from lette_fp.http.response import Response, empty, html, json, raw, redirect, text
 from lette_fp.http.streams import stream
-from lette_fp.params import Cookie, Depends, HandlerSignatureError, Header, Query, State
+from lette_fp.params import Cookie, Depends, Form, HandlerSignatureError, Header, Query, State
 from lette_fp.pipeline import Handler, Middleware, on_request, on_response
 from lette_fp.routing import (
     NoMatchFound,
@@ -35,6 +35,7 @@ __all__ = [
     "Cookie",
     "Depends",
     "Event",
+    "Form",
     "FormData",
     "HTTPError",
     "Handler",

@@ -1,15 +1,20 @@
 """An operation's request body, from its body parameters: JSON for msgspec types, forms
-(`application/x-www-form-urlencoded` and `multipart/form-data`) for `FormData`, `multipart/form-data`
-for `UploadFile` parameters."""
+(`application/x-www-form-urlencoded` and `multipart/form-data`) for `FormData` and `Form()`
+parameters (a form Struct, or single fields), `multipart/form-data` when there are `UploadFile`
+parameters."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import msgspec
+
 from lette_fp.forms.data import FormData
 from lette_fp.forms.upload import UploadFile
 from lette_fp.params.body import is_json_body_type
 from lette_fp.params.declared import BodyParam, Declared
+from lette_fp.params.kinds import is_struct_type, split_annotated
+from lette_fp.params.markers import Form
 from lette_fp.params.sources import MISSING
 
 from .typeset import TypeSet
@@ -24,34 +29,69 @@ def _is(annotation: Any, cls: type) -> bool:
     return isinstance(annotation, type) and issubclass(annotation, cls)
 
 
+def form_marker(annotation: Any) -> Form | None:
+    """Return the `Form()` in `Annotated[T, Form()]`, if any."""
+    for item in split_annotated(annotation)[1]:
+        if isinstance(item, Form):
+            return item
+        if item is Form:
+            return Form()
+    return None
+
+
 def request_body(declared: Declared, types: TypeSet) -> dict[str, Any] | None:
     """Return the requestBody object of an endpoint's body parameters, or None when it reads no
     body lette_fp knows how to describe (a custom resolver's parameter is left out)."""
     bodies = declared.bodies
     for body in bodies:
-        if is_json_body_type(body.annotation):
+        if form_marker(body.annotation) is None and is_json_body_type(body.annotation):
             return {"required": body.default is MISSING, "content": {"application/json": {"schema": types.add(body.annotation)}}}
     uploads = [b for b in bodies if _is(b.annotation, UploadFile)]
+    fields = [b for b in bodies if form_marker(b.annotation) is not None]
     form = any(_is(b.annotation, FormData) for b in bodies)
-    if not uploads and not form:
+    if not uploads and not form and not fields:
         return None
-    content: dict[str, Any] = {}
-    if form and not uploads:
-        content[FORM] = {"schema": types.add(dict[str, str])}
-    content[MULTIPART] = {"schema": _multipart(uploads, form, types)}
-    return {"required": any(b.default is MISSING for b in uploads), "content": content}
+    schema = _form_schema(uploads, fields, form, types)
+    content: dict[str, Any] = {} if uploads else {FORM: {"schema": schema}}
+    content[MULTIPART] = {"schema": schema}
+    required = any(b.default is MISSING for b in (*uploads, *fields) if not is_struct_type(_base(b)))
+    return {"required": required or any(is_struct_type(_base(b)) for b in fields), "content": content}
 
 
-def _multipart(uploads: list[BodyParam], form: bool, types: TypeSet) -> Any:
-    if not uploads:
+def _base(body: BodyParam) -> Any:
+    return split_annotated(body.annotation)[0]
+
+
+def _form_schema(uploads: list[BodyParam], fields: list[BodyParam], form: bool, types: TypeSet) -> Any:
+    """One object schema for the form: a form Struct's schema, named fields and files as
+    properties (all of them together when there are several)."""
+    structs = [b for b in fields if is_struct_type(_base(b))]
+    named = [b for b in fields if b not in structs]
+    if form and not uploads and not fields:
         return types.add(dict[str, str])
-    schema: dict[str, Any] = {"type": "object", "properties": {b.name: FILE_SCHEMA for b in uploads}}
-    required = [b.name for b in uploads if b.default is MISSING]
-    if required:
-        schema["required"] = required
-    if form:
-        schema["additionalProperties"] = True
-    return schema
+    parts: list[Any] = [types.add(b.annotation) for b in structs]
+    if named or uploads:
+        properties: dict[str, Any] = {}
+        required = []
+        for b in named:
+            marker = form_marker(b.annotation)
+            key = (marker.alias if marker is not None else None) or b.name
+            if b.default is MISSING:
+                properties[key] = types.add(b.annotation)
+                required.append(key)
+            else:
+                properties[key] = types.add(b.annotation, default=msgspec.to_builtins(b.default))
+        for b in uploads:
+            properties[b.name] = FILE_SCHEMA
+            if b.default is MISSING:
+                required.append(b.name)
+        own: dict[str, Any] = {"type": "object", "properties": properties}
+        if required:
+            own["required"] = required
+        if form:
+            own["additionalProperties"] = True
+        parts.append(own)
+    return parts[0] if len(parts) == 1 else {"allOf": parts}
 
 
 def can_fail(declared: Declared) -> bool:
@@ -59,5 +99,6 @@ def can_fail(declared: Declared) -> bool:
     required file missing)."""
     return any(
         is_json_body_type(b.annotation) or (_is(b.annotation, UploadFile) and b.default is MISSING)
+        or form_marker(b.annotation) is not None
         for b in declared.bodies
     )

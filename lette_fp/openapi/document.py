@@ -19,6 +19,7 @@ from .errors import OpenAPIError
 from .operations import Operation, operations
 from .parameters import parameters
 from .responses import responses
+from .security import collect, declared_schemes, requirement
 from .typeset import TypeSet
 
 OPENAPI_VERSION = "3.1.0"
@@ -72,13 +73,14 @@ def document(
 ) -> dict[str, Any]:
     """Return the document of `routes` under the App options `root_options` (see `schema`)."""
     types = TypeSet()
+    schemes: dict[str, dict[str, Any]] = {name: dict(value) for name, value in (security_schemes or {}).items()}
     paths: dict[str, dict[str, Any]] = {}
     owners: dict[str, Operation] = {}
     for op in operations(routes, root_options):
         methods = paths.setdefault(op.path, {})
         if op.method in methods:
             continue  # the same template and method again (under another host): the first is documented
-        methods[op.method] = operation(op, _declared(op), types)
+        methods[op.method] = operation(op, _declared(op), types, schemes)
         _check_unique(methods[op.method]["operationId"], op, owners)
     info: dict[str, Any] = {"title": title, "version": version}
     if description:
@@ -91,8 +93,8 @@ def document(
     parts: dict[str, Any] = {}
     if components:
         parts["schemas"] = components
-    if security_schemes:
-        parts["securitySchemes"] = {name: dict(value) for name, value in security_schemes.items()}
+    if schemes:
+        parts["securitySchemes"] = schemes
     if parts:
         out["components"] = parts
     if security is not None:
@@ -106,8 +108,9 @@ def _declared(op: Operation) -> Declared:
     return declared(op.route.handler, path_params=op.path_params, options=op.options)
 
 
-def operation(op: Operation, found: Declared, types: TypeSet) -> dict[str, Any]:
-    """Return the operation object of `op`, given what its endpoint declares."""
+def operation(op: Operation, found: Declared, types: TypeSet, schemes: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Return the operation object of `op`, given what its endpoint declares; the security
+    schemes its providers declare are added to `schemes`."""
     options = op.options
     out: dict[str, Any] = {}
     if op.tags:
@@ -127,11 +130,16 @@ def operation(op: Operation, found: Declared, types: TypeSet) -> dict[str, Any]:
     if body is not None:
         out["requestBody"] = body
     fails = body_can_fail(found) or any(_field_can_fail(f) for f in found.fields)
-    out["responses"] = responses(found.returns, options.get("status"), fails, op.responses, types)
+    secured = declared_schemes(found.providers)
+    collect(secured, schemes)
+    refused: dict[int | str, Any] = {401: None} if any(required for _, _, required in secured) else {}
+    out["responses"] = responses(found.returns, options.get("status"), fails, {**refused, **op.responses}, types)
     if options.get("deprecated"):
         out["deprecated"] = True
     if "security" in options:
         out["security"] = [dict(item) for item in options["security"]]
+    elif secured:
+        out["security"] = requirement(secured)
     return out
 
 

@@ -16,10 +16,17 @@ import msgspec.inspect
 
 from lette_fp.forms.data import FormData
 from lette_fp.forms.upload import UploadFile
-from lette_fp.http.body_errors import NESTED_TOO_DEEPLY, decoder_for, validation_detail
+from lette_fp.http.body_errors import (
+    NESTED_TOO_DEEPLY,
+    decoder_for,
+    validation_detail,
+    validation_errors,
+)
 from lette_fp.http.errors import HTTPError
 from lette_fp.http.request import Request
+from lette_fp.params.kinds import is_scalar_sequence, split_annotated, type_info
 from lette_fp.params.registry import Extractor
+from lette_fp.params.sources import MISSING
 
 _replace = msgspec.structs.replace
 
@@ -46,9 +53,10 @@ def is_json_media_type(content_type: bytes) -> bool:
 def is_json_body_type(annotation: Any) -> bool:
     """Return whether `annotation` is a type msgspec decodes from a JSON object or array (or an
     Optional/union of such types): the annotations that mean "the JSON body"."""
-    try:
-        info = msgspec.inspect.type_info(annotation)
-    except (TypeError, ValueError):
+    info = type_info(annotation)
+    while isinstance(info, msgspec.inspect.Metadata):
+        info = info.type
+    if info is None:
         return False
     if isinstance(info, msgspec.inspect.UnionType):
         members = [t for t in info.types if not isinstance(t, msgspec.inspect.NoneType)]
@@ -86,6 +94,51 @@ def json_body(annotation: Any, default: Any = inspect.Parameter.empty) -> Extrac
             raise HTTPError(400, f"Malformed JSON: {exc}") from exc
         except RecursionError:
             raise HTTPError(400, NESTED_TOO_DEEPLY) from None
+
+    return extract
+
+
+def _texts(form: FormData, key: str) -> list[str]:
+    return [value for value in form.getall(key) if isinstance(value, str)]
+
+
+def form_struct(target: Any) -> Extractor:
+    """Return an extractor converting the form's fields into the Struct `target` (its fields
+    by their encoded names; list fields take every value of a repeated field): 415 when the body
+    is not a form, 422 with msgspec's path under "body" when the fields don't convert."""
+    struct, _ = split_annotated(target)
+    fields = [(info.encode_name, is_scalar_sequence(info.type)) for info in msgspec.structs.fields(struct)]
+
+    async def extract(req: Request) -> tuple[Request, Any]:
+        form = await req.form()
+        raw: dict[str, Any] = {}
+        for key, many in fields:
+            values = _texts(form, key)
+            if values:
+                raw[key] = values if many else values[0]
+        try:
+            return req, msgspec.convert(raw, target, strict=False)
+        except msgspec.ValidationError as exc:
+            raise HTTPError(422, validation_detail(exc)) from exc
+
+    return extract
+
+
+def form_field(name: str, target: Any, default: Any) -> Extractor:
+    """Return an extractor converting the form field `name` (every value of it for a list) to
+    `target`: `default` when absent (a 422 "missing" without one), 422 when it doesn't convert."""
+    many = is_scalar_sequence(target)
+
+    async def extract(req: Request) -> tuple[Request, Any]:
+        values = _texts(await req.form(), name)
+        if not values:
+            if default is not MISSING:
+                return req, default
+            raise HTTPError(422, [{"loc": ["body", name], "msg": "Field required", "type": "missing"}])
+        try:
+            return req, msgspec.convert(values if many else values[0], target, strict=False)
+        except msgspec.ValidationError as exc:
+            raise HTTPError(422, validation_errors(exc, ("body", name))) from exc
 
     return extract
 

@@ -3,6 +3,7 @@ neither. Decided by msgspec's own type inspection, once per parameter when the A
 
 from __future__ import annotations
 
+import functools
 from typing import Annotated, Any, get_args, get_origin
 
 import msgspec
@@ -23,11 +24,29 @@ def split_annotated(annotation: Any) -> tuple[Any, tuple[Any, ...]]:
     return annotation, ()
 
 
-def _info(annotation: Any) -> mi.Type | None:
+def type_info(annotation: Any) -> mi.Type | None:
+    """Return msgspec's `type_info` of `annotation` (None for a type msgspec does not know),
+    learnt once per hashable annotation: a Struct's is a walk of every field, and each
+    parameter and response of every route asks."""
     try:
-        return _bare(mi.type_info(annotation))
+        return _cached_info(annotation)
+    except TypeError:  # unhashable (an Annotated with unhashable metadata)
+        return _uncached_info(annotation)
+
+
+def _uncached_info(annotation: Any) -> mi.Type | None:
+    try:
+        return mi.type_info(annotation)
     except (TypeError, ValueError):
         return None
+
+
+_cached_info = functools.lru_cache(maxsize=4096)(_uncached_info)
+
+
+def _info(annotation: Any) -> mi.Type | None:
+    info = type_info(annotation)
+    return None if info is None else _bare(info)
 
 
 def _bare(info: mi.Type) -> mi.Type:

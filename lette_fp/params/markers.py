@@ -38,6 +38,14 @@ class Cookie:
 
 
 @dataclass(frozen=True, slots=True)
+class Form:
+    """The parameter is read from the form body (urlencoded or multipart): a scalar or a list of
+    scalars from the field of its name (or `alias`), a Struct from one field per Struct field."""
+
+    alias: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class State:
     """The parameter is the lifespan state's value at `key` (`req.state[key]`)."""
 

@@ -2,7 +2,7 @@
 
 The rules, in order, for each parameter:
 - a marker in `Annotated[...]`: `Depends`, `State`, `Header`, `Cookie`, `Query` (on a Struct:
-  a group of query parameters);
+  a group of query parameters), `Form` (a form field, or on a Struct the form's fields);
 - annotated `Request` (or the first parameter, unannotated: `def show(req, id)`) is the request;
 - a name in the route's path is a path parameter, converted to its annotation;
 - a scalar (str, int, float, bool, Decimal, UUID, date, datetime, enum, Literal, Optional of
@@ -22,12 +22,13 @@ from typing import Annotated, Any, get_type_hints
 import msgspec
 
 from lette_fp.http.request import Request
+from lette_fp.params.body import form_field, form_struct
 from lette_fp.params.kinds import is_scalar, is_scalar_sequence, is_struct_type, split_annotated
-from lette_fp.params.markers import Cookie, Depends, Header, Query, State
+from lette_fp.params.markers import Cookie, Depends, Form, Header, Query, State
 from lette_fp.params.registry import Extractor, HandlerSignatureError, Resolver
 from lette_fp.params.sources import MISSING, Field
 
-_MARKERS = (Depends, State, Header, Cookie, Query)
+_MARKERS = (Depends, State, Header, Cookie, Query, Form)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +98,7 @@ def _marker(metadata: Sequence[Any]) -> Any:
     for item in metadata:
         if isinstance(item, _MARKERS):
             return item
-        if item in (Header, Cookie, Query):
+        if item in (Header, Cookie, Query, Form):
             return item()
     return None
 
@@ -131,6 +132,14 @@ def _slot(
         if is_struct_type(base):
             return Slot(name, "field", positional, field=_group(marker.alias or name, base, default, where))
         return Slot(name, "field", positional, field=_field("query", marker.alias or name, target, default, where))
+    if isinstance(marker, Form):
+        if is_struct_type(base):
+            extractor = form_struct(target)
+        elif is_scalar(target) or is_scalar_sequence(target):
+            extractor = form_field(marker.alias or name, target, default)
+        else:
+            raise HandlerSignatureError(f"{where}: a form parameter must be a Struct, a scalar or a list of scalars, not {target!r}")
+        return Slot(name, "extract", positional, extractor=extractor, annotation=annotation, default=default)
     if isinstance(base, type) and issubclass(base, Request):
         return Slot(name, "request", positional)
     if first and base is Any and name not in path_params:
@@ -142,9 +151,9 @@ def _slot(
         return Slot(name, "field", positional, field=_field("query", name, target, default, where))
     if annotation is not Any:
         for resolver in resolvers:
-            extractor = resolver(param, annotation, path_params)
-            if extractor is not None:
-                return Slot(name, "extract", positional, extractor=extractor, annotation=annotation, default=default)
+            found = resolver(param, annotation, path_params)
+            if found is not None:
+                return Slot(name, "extract", positional, extractor=found, annotation=annotation, default=default)
     raise HandlerSignatureError(
         f"{where} is neither a path param ({', '.join(sorted(path_params)) or 'none'}), "
         f"a query/header/cookie scalar, Depends/State, nor a type lette_fp can supply "
@@ -153,7 +162,7 @@ def _slot(
 
 
 def _without_markers(base: Any, metadata: Sequence[Any]) -> Any:
-    rest = tuple(m for m in metadata if not isinstance(m, _MARKERS) and m not in (Header, Cookie, Query))
+    rest = tuple(m for m in metadata if not isinstance(m, _MARKERS) and m not in (Header, Cookie, Query, Form))
     return Annotated[(base, *rest)] if rest else base
 
 

@@ -1,10 +1,11 @@
 """Request bodies: JSON from msgspec types, forms from FormData, multipart from UploadFile."""
 
 import dataclasses
+from typing import Annotated
 
 import msgspec
 
-from lette_fp import get, post
+from lette_fp import Form, get, post
 from lette_fp.forms import FormData, UploadFile
 
 from .helpers import document, operation, resolve
@@ -65,3 +66,33 @@ def test_a_handler_reading_no_body_has_none() -> None:
     def show(req): ...
 
     assert "requestBody" not in operation([get("/", show)], "/")
+
+
+class Signup(msgspec.Struct):
+    username: str
+    age: int = 0
+
+
+def test_a_form_struct_is_either_form_encoding_with_its_schema() -> None:
+    def signup(data: Annotated[Signup, Form()]): ...
+
+    doc = document([post("/signup", signup)])
+    body = doc["paths"]["/signup"]["post"]["requestBody"]
+    assert body["required"] is True
+    assert set(body["content"]) == {"application/x-www-form-urlencoded", "multipart/form-data"}
+    schema = resolve(doc, body["content"]["application/x-www-form-urlencoded"]["schema"])
+    assert schema["properties"] == {"username": {"type": "string"}, "age": {"type": "integer", "default": 0}}
+    assert "422" in doc["paths"]["/signup"]["post"]["responses"]
+
+
+def test_form_fields_and_files_make_one_multipart_object() -> None:
+    def post_photo(title: Annotated[str, Form()], photo: UploadFile, public: Annotated[bool, Form(alias="is-public")] = False): ...
+
+    body = operation([post("/photos", post_photo)], "/photos", "post")["requestBody"]
+    assert list(body["content"]) == ["multipart/form-data"]
+    assert body["content"]["multipart/form-data"]["schema"] == {
+        "type": "object",
+        "properties": {"title": {"type": "string"}, "is-public": {"type": "boolean", "default": False},
+                       "photo": {"type": "string", "format": "binary"}},
+        "required": ["title", "photo"],
+    }

@@ -124,3 +124,47 @@ def test_a_struct_used_by_many_routes_is_one_component() -> None:
 
     doc = document([get("/one", one), get("/many", many), post("/new", create)])
     assert sorted(doc["components"]["schemas"]) == ["HTTPValidationError", "Item", "ValidationError"]
+
+
+def test_security_providers_declare_their_scheme_and_the_401() -> None:
+    from typing import Annotated
+
+    from lette_fp import Depends
+    from lette_fp.security import APIKeyHeader, HTTPBearer
+
+    bearer = HTTPBearer(bearer_format="JWT")
+    maybe = HTTPBearer(bearer_format="JWT", auto_error=False)
+
+    def current_user(token: Annotated[str, Depends(bearer)]) -> str: ...
+
+    def me(user: Annotated[str, Depends(current_user)]): ...
+
+    def feed(token: Annotated[str | None, Depends(maybe)]): ...
+
+    def admin(req): ...
+
+    doc = document([get("/me", me), get("/feed", feed),
+                    get("/admin", admin, dependencies=[Depends(APIKeyHeader("x-api-key", scheme_name="key"))])])
+    assert doc["components"]["securitySchemes"] == {
+        "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
+        "key": {"type": "apiKey", "name": "x-api-key", "in": "header"},
+    }
+    assert doc["paths"]["/me"]["get"]["security"] == [{"bearer": []}]
+    assert doc["paths"]["/me"]["get"]["responses"]["401"] == {"description": "Unauthorized"}
+    assert doc["paths"]["/feed"]["get"]["security"] == [{"bearer": []}, {}]
+    assert "401" not in doc["paths"]["/feed"]["get"]["responses"]
+    assert doc["paths"]["/admin"]["get"]["security"] == [{"key": []}]
+
+
+def test_one_scheme_name_for_two_different_schemes_is_refused() -> None:
+    from typing import Annotated
+
+    from lette_fp import Depends
+    from lette_fp.security import HTTPBasic, HTTPBearer
+
+    def a(t: Annotated[str, Depends(HTTPBearer(scheme_name="auth"))]): ...
+
+    def b(t: Annotated[object, Depends(HTTPBasic(scheme_name="auth"))]): ...
+
+    with pytest.raises(OpenAPIError, match="security scheme 'auth' is declared twice"):
+        schema(App([get("/a", a), get("/b", b)]), title="t", version="1")

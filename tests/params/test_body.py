@@ -1,12 +1,12 @@
 """Typed handlers: parameters filled from the JSON body or the form, resolved when the App is built."""
 
 import dataclasses
-from typing import TypedDict
+from typing import Annotated, Any, TypedDict
 
 import msgspec
 import pytest
 
-from lette_fp import App, FormData, Request, Response, UploadFile, get, json, post, text
+from lette_fp import App, Form, FormData, Request, Response, UploadFile, get, json, post, text
 from lette_fp.params.binding import HandlerSignatureError
 from lette_fp.testing import TestClient
 from tests.servers import ServerFactory
@@ -214,3 +214,46 @@ def test_an_upload_file_parameter_gets_the_form_file_of_its_name() -> None:
     missing = api.post("/up", files={"other": ("x", b"1")})
     assert missing.status_code == 422
     assert missing.json()["detail"][0]["loc"] == ["body", "avatar"]
+
+
+class Signup(msgspec.Struct):
+    username: Annotated[str, msgspec.Meta(min_length=3)]
+    age: int = 0
+    tags: list[str] = []
+
+
+def test_a_form_struct_reads_one_field_per_struct_field() -> None:
+    def signup(data: Annotated[Signup, Form()]) -> Signup:
+        return data
+
+    client = TestClient(App([post("/", signup)]))
+    answer = client.post("/", data={"username": "ann", "age": "7", "tags": ["a", "b"]})
+    assert answer.json() == {"username": "ann", "age": 7, "tags": ["a", "b"]}
+    refused = client.post("/", data={"username": "an", "age": "x"})
+    assert refused.status_code == 422
+    assert refused.json()["detail"][0]["loc"][0] == "body"
+    assert client.post("/", json={"username": "ann"}).status_code == 415
+
+
+def test_form_fields_read_their_field_with_defaults_aliases_and_lists() -> None:
+    def login(username: Annotated[str, Form()], keep: Annotated[bool, Form(alias="remember-me")] = False,
+              scope: Annotated[list[str], Form()] = []) -> dict[str, Any]:  # noqa: B006
+        return {"username": username, "keep": keep, "scope": scope}
+
+    client = TestClient(App([post("/", login)]))
+    assert client.post("/", data={"username": "ann", "remember-me": "true", "scope": ["a", "b"]}).json() == {
+        "username": "ann", "keep": True, "scope": ["a", "b"],
+    }
+    assert client.post("/", data={"username": "ann"}).json() == {"username": "ann", "keep": False, "scope": []}
+    missing = client.post("/", data={"other": "x"})
+    assert missing.status_code == 422
+    assert missing.json()["detail"] == [{"loc": ["body", "username"], "msg": "Field required", "type": "missing"}]
+    bad = client.post("/", data={"username": "ann", "remember-me": "maybe"})
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["body", "remember-me"]
+
+
+def test_a_form_parameter_of_another_type_fails_the_build() -> None:
+    def bad(data: Annotated[dict[str, int], Form()]): ...
+
+    with pytest.raises(HandlerSignatureError, match="a form parameter must be a Struct"):
+        App([post("/", bad)])

@@ -1,0 +1,26 @@
+"""The Swagger UI page and the installed distribution it loads."""
+
+import os
+
+import pytest
+
+from lette_fp.openapi import swagger
+
+
+def test_the_installed_distribution_has_every_asset_the_page_uses() -> None:
+    assets = swagger.installed_assets()
+    assert assets.version.startswith("swagger-ui-5.")
+    assert all(os.path.getsize(assets.path(name)) > 0 for name in swagger.ASSETS)
+
+
+def test_a_missing_package_is_an_error_naming_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(swagger, "PACKAGE", "no_such_swagger_package")
+    with pytest.raises(RuntimeError, match=r"lette-fp\[openapi\]"):
+        swagger.installed_assets()
+
+
+def test_the_page_escapes_the_title_and_urls() -> None:
+    html = swagger.page('<Notes & "co">', "/x</script>/openapi.json", "/docs/assets/v")
+    assert "<title>&lt;Notes &amp; &quot;co&quot;&gt; - Swagger UI</title>" in html
+    assert "</script>/openapi.json" not in html
+    assert '<script src="/docs/assets/v/swagger-ui-bundle.js"></script>' in html
