@@ -153,7 +153,8 @@ def static_files(
     directory (`..`, a symlink pointing outside unless `follow_symlinks`, a null byte, a backslash,
     an absolute path, an over-long name) is 404; a permission error is 401. `html=True` serves
     `index.html` for a directory (redirecting `/dir` to `/dir/`) and `404.html` with status 404 for
-    a miss. A missing directory raises RuntimeError here, when the app is being built.
+    a miss. A missing directory raises RuntimeError here, when the app is being built. The routes
+    are left out of the OpenAPI document (`include_in_schema=False`).
     """
     roots = _roots(directory, packages)
 
@@ -170,4 +171,4 @@ def static_files(
             raise HTTPError(401)
         raise HTTPError(404)
 
-    return [get("/", serve_static), get("/{path:path}", serve_static)]
+    return [get("/", serve_static, include_in_schema=False), get("/{path:path}", serve_static, include_in_schema=False)]

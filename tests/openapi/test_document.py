@@ -39,7 +39,7 @@ def test_websockets_static_files_mounted_apps_and_excluded_routes_are_left_out(t
     doc = document([
         get("/items", items),
         websocket("/ws", chat),
-        mount("/static", static_files(directory=tmp_path), include_in_schema=False),
+        mount("/static", static_files(directory=tmp_path)),
         mount("/legacy", asgi_app),
         get("/health", items, name="health", include_in_schema=False),
         mount("/internal", [get("/a", items, name="a")], include_in_schema=False),
