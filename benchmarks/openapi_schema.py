@@ -10,7 +10,8 @@ with `msgspec.Meta` constraints, a header, a provider, JSON bodies of 20 Struct 
 Structs, lists of them and None. Request cost: `GET /ping` (a plain handler) and a typed route
 (`GET /m3/items/7?limit=5` with a header), served in-process by the ASGI callable, with and
 without `openapi=OpenAPI(...)`. Timings are the best of interleaved repeats (the machine may be
-shared); callgrind instruction counts are deterministic.
+shared); callgrind instruction counts are deterministic. Run it with the project's `.venv` (made
+by `make test`): the served docs page needs the `openapi` extra, which `.venv-bench` lacks.
 """
 
 import argparse

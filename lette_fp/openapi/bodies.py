@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
-
 from lette_fp.forms.data import FormData
 from lette_fp.forms.upload import UploadFile
 from lette_fp.params.body import is_json_body_type
@@ -17,6 +15,7 @@ from lette_fp.params.kinds import is_struct_type, split_annotated
 from lette_fp.params.markers import Form
 from lette_fp.params.sources import MISSING
 
+from .parameters import encoded_default
 from .typeset import TypeSet
 
 FORM = "application/x-www-form-urlencoded"
@@ -76,11 +75,10 @@ def _form_schema(uploads: list[BodyParam], fields: list[BodyParam], form: bool, 
         for b in named:
             marker = form_marker(b.annotation)
             key = (marker.alias if marker is not None else None) or b.name
+            default = encoded_default(b.default)
+            properties[key] = types.add(b.annotation) if default is MISSING else types.add(b.annotation, default=default)
             if b.default is MISSING:
-                properties[key] = types.add(b.annotation)
                 required.append(key)
-            else:
-                properties[key] = types.add(b.annotation, default=msgspec.to_builtins(b.default))
         for b in uploads:
             properties[b.name] = FILE_SCHEMA
             if b.default is MISSING:

@@ -17,7 +17,8 @@ class OpenAPI:
     `security` (the requirement for every operation: `[{"bearer": []}]`; a route or mount
     `security=` replaces it) go into the document. `path` serves the JSON document, `docs_path`
     the interactive Swagger UI page (its assets under `docs_path + "/assets/"`); either may be
-    None to serve nothing there."""
+    None to serve nothing there. `swagger_ui_parameters` are passed to Swagger UI's
+    configuration as they are (`{"defaultModelsExpandDepth": -1}`, as FastAPI's)."""
 
     title: str
     version: str
@@ -28,6 +29,7 @@ class OpenAPI:
     tags: Sequence[Mapping[str, Any]] = ()
     security_schemes: Mapping[str, Mapping[str, Any]] | None = None
     security: Sequence[Mapping[str, Sequence[str]]] | None = None
+    swagger_ui_parameters: Mapping[str, Any] | None = None
 
     def __post_init__(self) -> None:
         for name in ("path", "docs_path"):

@@ -39,10 +39,9 @@ def parameter(source: str, name: str, annotation: Any, default: Any, types: Type
     """Return one parameter object: required when it has no default (path params always), the
     schema of `annotation` with the default in it, and the description of its `msgspec.Meta`."""
     extra: dict[str, Any] = {}
-    if default is not MISSING:
-        encoded = _encoded(default)
-        if encoded is not MISSING:
-            extra["default"] = encoded
+    encoded = encoded_default(default)
+    if encoded is not MISSING:
+        extra["default"] = encoded
     out: dict[str, Any] = {
         "name": name,
         "in": source,
@@ -72,7 +71,11 @@ def meta_description(annotation: Any) -> str | None:
     return None
 
 
-def _encoded(value: Any) -> Any:
+def encoded_default(value: Any) -> Any:
+    """Return a default as JSON data for the schema, or MISSING when there is none or it can't be
+    encoded (it is then left out of the document)."""
+    if value is MISSING:
+        return MISSING
     try:
         return msgspec.to_builtins(value)
     except (TypeError, ValueError):

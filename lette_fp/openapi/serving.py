@@ -84,7 +84,7 @@ class Served:
         found = self._pages.get(root)
         if found is None:
             url = root + self.config.path if self.config.path is not None else ""
-            found = page(self.config.title, url, root + self.assets_path)
+            found = page(self.config.title, url, root + self.assets_path, self.config.swagger_ui_parameters)
             _remember(self._pages, root, found)
         return html(found)
 

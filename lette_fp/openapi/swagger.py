@@ -7,7 +7,9 @@ import html
 import importlib.util
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 ASSETS = ("swagger-ui-bundle.js", "swagger-ui.css", "favicon-32x32.png", "favicon-16x16.png")
 """The files of the Swagger UI distribution the page uses."""
@@ -48,10 +50,12 @@ def installed_assets() -> SwaggerAssets:
     return SwaggerAssets(directory, found[-1])
 
 
-def page(title: str, document_url: str, assets_url: str) -> str:
+def page(title: str, document_url: str, assets_url: str, parameters: Mapping[str, Any] | None = None) -> str:
     """Return the HTML of the Swagger UI page for the document at `document_url`, loading its
-    files from `assets_url` (both as the browser sees them, root path included)."""
-    config = json.dumps({"url": document_url, "dom_id": "#swagger-ui", "deepLinking": True}).replace("</", "<\\/")
+    files from `assets_url` (both as the browser sees them, root path included); `parameters`
+    go into Swagger UI's configuration over lette_fp's."""
+    settings = {"url": document_url, "dom_id": "#swagger-ui", "deepLinking": True, **(parameters or {})}
+    config = json.dumps(settings).replace("</", "<\\/")
     return f"""<!doctype html>
 <html lang="en">
 <head>

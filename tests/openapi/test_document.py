@@ -168,3 +168,9 @@ def test_one_scheme_name_for_two_different_schemes_is_refused() -> None:
 
     with pytest.raises(OpenAPIError, match="security scheme 'auth' is declared twice"):
         schema(App([get("/a", a), get("/b", b)]), title="t", version="1")
+
+
+def test_tag_descriptions_go_to_the_top_level_tags() -> None:
+    doc = schema(App([get("/items", items, tags=["items"])]), title="t", version="1",
+                 tags=[{"name": "items", "description": "Things for sale"}])
+    assert doc["tags"] == [{"name": "items", "description": "Things for sale"}]

@@ -123,3 +123,12 @@ def test_an_override_documents_the_replacement_provider() -> None:
 
     params = operation([get("/", show)], "/", overrides={real: fake})["parameters"]
     assert [(p["name"], p["in"]) for p in params] == [("debug_user", "query")]
+
+
+def test_a_default_that_cannot_be_encoded_is_left_out() -> None:
+    sentinel = object()
+
+    def show(q: str = sentinel): ...  # type: ignore[assignment]
+
+    param = operation([get("/", show)], "/")["parameters"][0]
+    assert param["required"] is False and "default" not in param["schema"]

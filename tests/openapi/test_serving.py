@@ -119,3 +119,27 @@ def test_an_app_without_openapi_imports_nothing_of_it_and_serves_nothing() -> No
     client = TestClient(App([get("/items", items)]))
     assert client.get("/openapi.json").status_code == 404
     assert client.get("/docs").status_code == 404
+
+
+def test_on_real_servers_the_page_the_assets_and_the_document_are_served(serve) -> None:
+    import httpx
+
+    with serve(app()) as base, httpx.Client(base_url=base, timeout=10) as client:
+        page = client.get("/docs")
+        assert page.status_code == 200
+        for url in re.findall(r'(?:href|src)="([^"]+)"', page.text):
+            asset = client.get(url)
+            assert asset.status_code == 200 and asset.content
+        assert client.get("/openapi.json").json()["paths"].keys() == {"/items"}
+        assert client.post("/items", json={"name": "tea"}).status_code == 201
+
+
+def test_under_uvicorns_root_path_the_page_points_inside_it() -> None:
+    import httpx
+
+    from tests.servers import run_uvicorn
+
+    with run_uvicorn(app(), root_path="/api") as base, httpx.Client(base_url=base, timeout=10) as client:
+        page = client.get("/docs").text
+        assert '"url": "/api/openapi.json"' in page
+        assert client.get("/openapi.json").json()["servers"] == [{"url": "/api"}]

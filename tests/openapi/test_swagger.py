@@ -24,3 +24,15 @@ def test_the_page_escapes_the_title_and_urls() -> None:
     assert "<title>&lt;Notes &amp; &quot;co&quot;&gt; - Swagger UI</title>" in html
     assert "</script>/openapi.json" not in html
     assert '<script src="/docs/assets/v/swagger-ui-bundle.js"></script>' in html
+
+
+def test_swagger_ui_parameters_go_into_its_configuration() -> None:
+    from lette_fp import App, get
+    from lette_fp.openapi import OpenAPI
+    from lette_fp.testing import TestClient
+
+    def ping(req) -> dict[str, str]: ...
+
+    config = OpenAPI(title="t", version="1", swagger_ui_parameters={"defaultModelsExpandDepth": -1, "deepLinking": False})
+    text = TestClient(App([get("/ping", ping)], openapi=config)).get("/docs").text
+    assert '"defaultModelsExpandDepth": -1' in text and '"deepLinking": false' in text
