@@ -3,17 +3,18 @@
 The composed handler is a straight line: app middleware, then the router stage (one
 `Router.match`), then each route's mount and route middleware, then its endpoint (adapted once
 by `lette_fp.params.adapt`). An `HTTPError`, or an exception an `exception_handlers` entry maps,
-becomes a Response right around where it was raised: the router stage answers for the endpoint
-(and for 404/405), and each middleware's answer is guarded, so every middleware sees errors from
-inside it as Responses. What nothing maps reaches the edge: the 500 is sent, then the exception
-goes on to the server.
+becomes a Response right around where it was raised: the endpoint answers its own, each
+middleware is handed a guarded next handler, and the outermost layer (or the router's 404/405)
+is answered by its caller, a guard or the edge; so every middleware sees errors from inside it as
+Responses. What nothing maps reaches the edge: the 500 is sent, then the exception goes on to the
+server.
 """
 
 from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -32,7 +33,7 @@ from lette_fp.http.response import Response, empty, redirect
 from lette_fp.params import adapt
 from lette_fp.params.options import merge_options
 from lette_fp.params.state import StateKeys
-from lette_fp.pipeline import ErrorAnswer, Handler, Middleware, guard, layer
+from lette_fp.pipeline import AnyHandler, ErrorAnswer, Handler, Middleware, guard, guarded_layers
 from lette_fp.routing import Found, MethodNotAllowed, RedirectSlash, Router
 from lette_fp.routing.routes import Mount, Route
 
@@ -51,9 +52,10 @@ _PARAM = re.compile(r"{([A-Za-z_][A-Za-z0-9_]*)(?::[^}]*)?}")
 
 class Endpoint(msgspec.Struct, frozen=True, gc=False):
     """What the router hands back for a route: its handler (the endpoint adapted, inside its
-    mount and route middleware) and the route's full template, mount prefixes included."""
+    mount and route middleware, the outermost unguarded) and the route's full template, mount
+    prefixes included."""
 
-    handler: Handler
+    handler: AnyHandler
     template: str
 
 
@@ -129,9 +131,11 @@ class App:
             list(routes), prepare=self._prepare, prepare_app=self._prepare_app,
             prepare_options=self._prepare_options, redirect_slashes=redirect_slashes,
         )
-        handler = layer(router_stage(self.router, errors.answer), list(middleware), errors.answer)
+        stage = router_stage(self.router)
+        handler = guarded_layers(guard(stage, errors.answer), middleware, errors.answer) if middleware else stage
         self.compiled = Compiled(
             handler=handler,
+            answer=errors.at_edge,
             lifespan=self._lifespan_context() if lifespan is not None else None,
             max_body_size=max_body_size,
             urls=self.router,
@@ -175,10 +179,10 @@ class App:
 
         return checked
 
-    def _layered(self, endpoint: Handler, middleware: Sequence[Middleware]) -> Handler:
+    def _layered(self, endpoint: Handler, middleware: Sequence[Middleware]) -> AnyHandler:
         """`endpoint` (whose errors are already Responses) inside its mount and route
-        middleware, each guarded."""
-        return layer(endpoint, list(middleware), self._answer) if middleware else endpoint
+        middleware, each handed a guarded next handler."""
+        return guarded_layers(endpoint, middleware, self._answer) if middleware else endpoint
 
     def _prepare(self, route: Route, middleware: tuple[Any, ...], full_name: str | None) -> Endpoint:
         names = frozenset((*_PARAM.findall(route.full_path), *route.host_params))
@@ -198,36 +202,35 @@ class App:
         return Endpoint(self._layered(guard(answer_options(allow), self._answer), middleware), route.full_path)
 
 
-def router_stage(router: Router[Endpoint], answer: ErrorAnswer) -> Handler:
+def router_stage(router: Router[Endpoint]) -> AnyHandler:
     """Return the handler that routes a request (one `Router.match`), records the route's
     template and params in the ASGI scope (`scope["route"]`, `scope["path_params"]`, as
-    Starlette's router does) and hands the request to its endpoint, whose errors are already
-    Responses. The router's own answers (404, 405, a failing converter) become Responses here.
+    Starlette's router does) and hands the request to its endpoint.
 
-    It is a plain function returning the endpoint's awaitable: it awaits nothing itself."""
+    It is a plain function returning what the endpoint returns (its awaitable): it awaits nothing
+    itself. Its own answers (the slash redirect) are Responses; 404, 405 and a failing converter
+    are raised, for its caller to answer as it answers the endpoint's outermost middleware."""
     match = router.match
     has_hosts = router.has_hosts
 
-    def route(req: Request) -> Awaitable[Response]:
+    def route(req: Request) -> Any:
         path = req.path
         root = req.root_path
         if root and path.startswith(root):
             path = path[len(root):] or "/"
-        try:
-            found = match(req.method, path, req.headers.get("host") if has_hosts else None)
-            if type(found) is not Found:
-                return ready(unrouted(req, found))
-        except Exception as exc:
-            return answer_or_raise(answer, req, exc)
+        found = match(req.method, path, req.headers.get("host") if has_hosts else None)
+        if type(found) is not Found:
+            return unrouted(req, found)
         endpoint = found.endpoint
         params = found.params
         scope = req._scope
         if scope is not None:
             scope["route"] = endpoint.template
-            outer = scope.get("path_params")
-            if outer:
-                params = {**outer, **params}
-            scope["path_params"] = params or {}
+            outer = scope.setdefault("path_params", params)
+            if outer is not params:
+                if outer:
+                    params = {**outer, **params}
+                scope["path_params"] = params
         prefix = found.prefix
         if prefix:
             attrs = req.attrs if "app_root_path" in req.attrs else MappingProxyType({**req.attrs, "app_root_path": root})
@@ -237,19 +240,6 @@ def router_stage(router: Router[Endpoint], answer: ErrorAnswer) -> Handler:
         return endpoint.handler(req)
 
     return route
-
-
-async def ready(resp: Response) -> Response:
-    """Return `resp`: an awaitable of a Response already made."""
-    return resp
-
-
-async def answer_or_raise(answer: ErrorAnswer, req: Request, exc: Exception) -> Response:
-    """Return the Response `answer` maps `exc` to, or raise `exc` on when nothing maps it."""
-    resp = await answer(req, exc)
-    if resp is None:
-        raise exc
-    return resp
 
 
 def unrouted(req: Request, match: Any) -> Response:
@@ -299,14 +289,15 @@ def delegate_to(target: ASGIApp) -> Handler:
     return delegate
 
 
-def with_body_limit(handler: Handler, limit: int | None) -> Handler:
-    """Return `handler` reading the request body within `limit` bytes (a route's `max_body_size`)."""
+def with_body_limit(handler: AnyHandler, limit: int | None) -> AnyHandler:
+    """Return `handler` reading the request body within `limit` bytes (a route's `max_body_size`);
+    it returns what `handler` returns."""
 
-    async def limited(req: Request) -> Response:
+    def limited(req: Request) -> Any:
         with_limit = getattr(req.body, "with_limit", None)
         if with_limit is not None:
             req = _replace(req, body=with_limit(limit))
-        return await handler(req)
+        return handler(req)
 
     return limited
 

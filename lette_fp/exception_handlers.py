@@ -74,6 +74,18 @@ class ExceptionHandlers:
                 return handler
         return None
 
+    async def at_edge(self, req: Request, exc: Exception) -> tuple[Response, Exception | None]:
+        """Answer an exception that reached the edge: its Response and None when something maps
+        it; else the 500 and the exception to raise on once it is sent (the failing exception
+        handler's own, when one fails)."""
+        try:
+            resp = await self.answer(req, exc)
+        except Exception as failed:
+            return await self.server_error(req, failed), failed
+        if resp is None:
+            return await self.server_error(req, exc), exc
+        return resp, None
+
     async def server_error(self, req: Request, exc: BaseException) -> Response:
         """Return the 500 for an exception nothing mapped: the 500/`Exception` handler's answer,
         the debug page with `debug=True`, or a bare "Internal Server Error"."""

@@ -116,15 +116,34 @@ def compose(handler: AnyHandler, middleware: Sequence[Middleware]) -> Handler:
     return layer(to_handler(handler), middleware)
 
 
-def layer(handler: Handler, middleware: Sequence[Middleware], errors: ErrorAnswer | None = None) -> Handler:
-    """Wrap an adapted `handler` in `middleware`, the first in the list outermost.
+async def run_handler(handler: AnyHandler, req: Request) -> Response:
+    """Return the Response of `handler(req)`: awaited, and interpreted when it is not one."""
+    result = handler(req)
+    if type(result) is CoroutineType:
+        result = await result
+    return result if type(result) is Response else await interpret(result)
 
-    With `errors`, each middleware's handler is guarded: what a middleware raises becomes a
-    Response one layer out, so every middleware sees errors from inside it as Responses.
-    """
+
+def layer(handler: Handler, middleware: Sequence[Middleware]) -> Handler:
+    """Wrap an adapted `handler` in `middleware`, the first in the list outermost; every layer is
+    adapted to `async (Request) -> Response`."""
     wrapped = handler
     for mw in reversed(middleware):
-        wrapped = to_handler(mw(wrapped)) if errors is None else guard(mw(wrapped), errors)
+        wrapped = to_handler(mw(wrapped))
+    return wrapped
+
+
+def guarded_layers(handler: AnyHandler, middleware: Sequence[Middleware], errors: ErrorAnswer) -> AnyHandler:
+    """Wrap `handler`, which answers its own errors, in `middleware`, the first in the list
+    outermost, each middleware handed a guarded next handler: what the layer inside it raises
+    reaches it as a Response, as `errors` maps it ("one layer out").
+
+    The outermost layer is returned as the middleware made it: whoever calls it (the edge, or the
+    guard of an outer list) awaits or interprets its result and maps its exceptions, as `guard`
+    does. A list of n middleware costs n - 1 guards."""
+    wrapped = handler
+    for index, mw in enumerate(reversed(middleware)):
+        wrapped = mw(wrapped if index == 0 else guard(wrapped, errors))
     return wrapped
 
 

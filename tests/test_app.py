@@ -237,6 +237,25 @@ def test_lifespan_state_is_read_only_request_state() -> None:
     assert events == ["start", "stop"]
 
 
+def test_each_run_of_the_lifespan_gives_its_own_state_and_none_is_left_after_shutdown() -> None:
+    runs = iter(range(1, 10))
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: App) -> AsyncIterator[dict[str, object]]:
+        yield {"run": next(runs)}
+
+    def which(req: Request) -> Response:
+        return json(req.state.get("run", "none"))
+
+    api = App(routes=[get("/", which)], lifespan=lifespan)
+    with TestClient(api) as client:
+        assert client.get("/").json() == 1
+    with TestClient(api) as client:
+        assert client.get("/").json() == 2
+    with pytest.raises(RuntimeError, match="lifespan"):
+        TestClient(api).get("/")
+
+
 def test_failing_startup_refuses_to_start() -> None:
     @contextlib.asynccontextmanager
     async def lifespan(app: App) -> AsyncIterator[None]:

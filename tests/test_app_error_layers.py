@@ -112,3 +112,53 @@ def test_an_unmapped_exception_passes_every_middleware_and_is_a_500() -> None:
         TestClient(app).get("/b")
     resp = TestClient(app, raise_server_exceptions=False).get("/b")
     assert resp.status_code == 500 and "x-seen-by-route" not in resp.headers and "x-seen-by-app" not in resp.headers
+
+
+def test_a_failing_exception_handler_is_a_500_and_its_exception_goes_on() -> None:
+    def conflicted(req: Request) -> Response:
+        raise Conflict("first")
+
+    def failing_handler(req: Request, exc: Exception) -> Response:
+        raise KeyError("the handler broke")
+
+    app = App(routes=[get("/c", conflicted, middleware=[layer("route", "nowhere", "http")])],
+              exception_handlers={Conflict: failing_handler})
+    with pytest.raises(KeyError, match="the handler broke") as raised:
+        TestClient(app).get("/c")
+    assert isinstance(raised.value.__context__, Conflict)
+    resp = TestClient(app, raise_server_exceptions=False).get("/c")
+    assert (resp.status_code, resp.text) == (500, "Internal Server Error")
+
+
+@pytest.mark.parametrize("kind", ["http", "mapped"])
+def test_the_outermost_middleware_raising_is_answered_at_the_edge(kind: str) -> None:
+    app = App(routes=[get("/r", lambda req: text("fine"))], middleware=[layer("app", "app", kind)],
+              exception_handlers={Conflict: lambda req, exc: text(f"conflict: {exc}", status=409)})
+    resp = TestClient(app).get("/r")
+    assert resp.status_code == (403 if kind == "http" else 409)
+
+
+def test_sync_and_container_returning_middleware_work_at_every_position() -> None:
+    from returns.result import Success
+
+    def sync_layer(next_handler: Handler) -> Callable[[Request], Response]:
+        def handler(req: Request) -> Response:
+            return text("sync says no", status=401) if "x-deny" in req.headers else Response(200, (), b"sync")
+
+        return handler
+
+    def container_layer(name: str) -> Middleware:
+        def middleware(next_handler: Handler) -> Callable[[Request], object]:
+            async def handler(req: Request) -> object:
+                return Success((await next_handler(req)).with_header(f"x-{name}", "yes"))
+
+            return handler
+
+        return middleware
+
+    app = App(routes=[get("/r", lambda req: text("never"), middleware=[container_layer("route"), sync_layer])],
+              middleware=[container_layer("app")])
+    client = TestClient(app)
+    resp = client.get("/r")
+    assert (resp.status_code, resp.text, resp.headers["x-route"], resp.headers["x-app"]) == (200, "sync", "yes", "yes")
+    assert client.get("/r", headers={"x-deny": "1"}).status_code == 401

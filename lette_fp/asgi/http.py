@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping
-from types import MappingProxyType
+from types import CoroutineType, MappingProxyType
 from typing import Any
 
 from lette_fp.asgi.body import Incoming
@@ -13,6 +13,8 @@ from lette_fp.asgi.senders import CONTENT_LENGTHS, content_length, send_response
 from lette_fp.asgi.types import ASGIApp, Receive, Scope, Send
 from lette_fp.http.errors import ClientDisconnected
 from lette_fp.http.request import EMPTY_MAPPING, Request, UrlTable
+from lette_fp.http.response import Response
+from lette_fp.pipeline import interpret
 
 
 def scope_state(scope: Scope, unstarted: Mapping[str, Any] = EMPTY_MAPPING) -> Mapping[str, Any]:
@@ -62,16 +64,17 @@ def request_from_scope(
 def make_http(compiled: Compiled, other: ASGIApp) -> ASGIApp:
     """Return the ASGI callable serving `compiled`'s `http` scopes, and `other` for the rest.
 
-    Per request: the Request goes through `compiled.handler` and the Response is sent by its
-    entity's sender. A bytes body without background tasks, the common case, is sent right here,
-    message for message as `send_bytes` sends it (a property holds the two equal). An exception
-    nothing mapped: the 500 is sent whole, then the exception is raised on, for the server (and
-    outer ASGI middleware) to see."""
+    Per request: the Request goes through `compiled.handler` (its result awaited and interpreted
+    as `pipeline.run_handler` does) and the Response is sent by its entity's sender. A bytes body
+    without background tasks, the common case, is sent right here, message for message as
+    `send_bytes` sends it (a property holds the two equal). An exception: what `compiled.answer`
+    maps it to is sent; when nothing maps it, the 500 is sent whole, then the exception is raised
+    on, for the server (and outer ASGI middleware) to see."""
     handler = compiled.handler
     limit = compiled.max_body_size
     state = compiled.state
     urls = compiled.urls
-    server_error = compiled.server_error
+    answer = compiled.answer
     lengths = CONTENT_LENGTHS
 
     async def serve(scope: Scope, receive: Receive, send: Send) -> None:
@@ -94,13 +97,21 @@ def make_http(compiled: Compiled, other: ASGIApp) -> ASGIApp:
             req = request_from_scope(scope, method, body, "http", state, urls)
         gone: ClientDisconnected | None = None
         try:
-            resp = await handler(req)
+            resp = handler(req)
+            if type(resp) is CoroutineType:
+                resp = await resp
+            if type(resp) is not Response:
+                resp = await interpret(resp)
         except ClientDisconnected as exc:
             gone = exc
             return
         except Exception as exc:
-            await send_response(await server_error(req, exc), scope, body, send)
-            raise
+            resp, unmapped = await answer(req, exc)
+            await send_response(resp, scope, body, send)
+            if unmapped is exc:
+                raise
+            if unmapped is not None:
+                raise unmapped from exc
         else:
             entity = resp.body
             status = resp.status

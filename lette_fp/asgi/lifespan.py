@@ -14,7 +14,9 @@ logger = logging.getLogger("lette_fp.error")
 
 async def serve_lifespan(compiled: Compiled, scope: Scope, receive: Receive, send: Send) -> None:
     """Answer startup (entering `compiled.lifespan`, whose yielded mapping becomes `req.state`) and
-    shutdown (leaving it). A failing startup is reported as `lifespan.startup.failed`."""
+    shutdown (leaving it, after which `req.state` is the unstarted one again, so an App served
+    again does not see the last run's values). A failing startup is reported as
+    `lifespan.startup.failed`."""
     message = await receive()
     assert message["type"] == "lifespan.startup"
     context: Any = None
@@ -37,7 +39,9 @@ async def serve_lifespan(compiled: Compiled, scope: Scope, receive: Receive, sen
         if context is not None:
             await context.__aexit__(None, None, None)
     except BaseException as exc:
+        compiled.state.value = None
         logger.error("lifespan shutdown failed", exc_info=exc)
         await send({"type": "lifespan.shutdown.failed", "message": f"{type(exc).__name__}: {exc}"})
         return
+    compiled.state.value = None
     await send({"type": "lifespan.shutdown.complete"})

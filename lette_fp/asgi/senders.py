@@ -65,17 +65,30 @@ async def send_bytes(resp: Response, scope: Scope, receive: Receive, send: Send)
 
 
 async def send_delegate(resp: Response, scope: Scope, receive: Receive, send: Send) -> None:
-    """Hand the exchange to a mounted ASGI app, adding the response's headers to its own."""
+    """Hand the exchange to a mounted ASGI app, adding the response's headers to its own. When the
+    app raises before it starts its response, a plain 500 is sent for it; the exception goes on."""
     body = cast(Delegate, resp.body)
     child = {**scope, "root_path": body.root_path, "path_params": dict(body.params)}
     extra = resp.headers
+    started = False
 
     async def send_with_headers(message: Message) -> None:
+        nonlocal started
         if message["type"] == "http.response.start":
+            started = True
             message = {**message, "headers": [*message.get("headers", ()), *extra]}
         await send(message)
 
-    await body.app(child, receive, send_with_headers)
+    try:
+        await body.app(child, receive, send_with_headers)
+    except Exception:
+        if not started:
+            await send_bytes(MOUNTED_APP_FAILED, scope, receive, send)
+        raise
+
+
+MOUNTED_APP_FAILED = Response(500, ((b"content-type", b"text/plain; charset=utf-8"),), b"Internal Server Error")
+"""What the client gets when a mounted ASGI app raises before it answers."""
 
 
 async def refuse_pipe(resp: Response, scope: Scope, receive: Receive, send: Send) -> None:

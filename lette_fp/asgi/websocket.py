@@ -25,6 +25,7 @@ from lette_fp.asgi.ws_pipe import run_pipe
 from lette_fp.http.entities import Delegate, WebSocketPipe
 from lette_fp.http.request import Request
 from lette_fp.http.response import Response
+from lette_fp.pipeline import run_handler
 from lette_fp.ws import subprotocols
 
 logger = logging.getLogger("lette_fp.error")
@@ -44,8 +45,16 @@ def make_websocket(compiled: Compiled) -> Callable[[Scope, Receive, Send], Await
             return
         req = request_from_scope(scope, "WEBSOCKET", b"", "ws", compiled.state, compiled.urls)
         try:
-            resp = await handler(req)
-            body = resp.body
+            resp = await run_handler(handler, req)
+        except Exception as exc:
+            resp, unmapped = await compiled.answer(req, exc)
+            if unmapped is not None:
+                await deny(resp, scope, receive, send, INTERNAL_ERROR)
+                if unmapped is exc:
+                    raise
+                raise unmapped from exc
+        body = resp.body
+        try:
             if type(body) is WebSocketPipe:
                 _check_subprotocol(body, req)
         except Exception as exc:

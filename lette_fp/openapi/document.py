@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 from lette_fp.params.declared import Declared, declared
 from lette_fp.params.sources import MISSING, Field
+from lette_fp.routing.converters import Converter
 from lette_fp.routing.routes import RouteLike
 
 from .bodies import can_fail as body_can_fail
@@ -17,7 +18,7 @@ from .bodies import request_body
 from .docstrings import summary_and_description
 from .errors import OpenAPIError
 from .operations import Operation, operations
-from .parameters import parameters
+from .parameters import converter_settles, parameters
 from .responses import responses
 from .security import collect, declared_schemes, requirement
 from .typeset import TypeSet
@@ -129,7 +130,8 @@ def operation(op: Operation, found: Declared, types: TypeSet, schemes: dict[str,
     body = request_body(found, types)
     if body is not None:
         out["requestBody"] = body
-    fails = body_can_fail(found) or any(_field_can_fail(f) for f in found.fields)
+    converters = {p.name: p.converter for p in op.pattern.params}
+    fails = body_can_fail(found) or any(_field_can_fail(f, converters) for f in found.fields)
     secured = declared_schemes(found.providers)
     collect(secured, schemes)
     refused: dict[int | str, Any] = {401: None} if any(required for _, _, required in secured) else {}
@@ -162,9 +164,11 @@ def _handler_name(fn: Any) -> str:
     return str(getattr(fn, "__name__", None) or type(fn).__name__)
 
 
-def _field_can_fail(field: Field) -> bool:
+def _field_can_fail(field: Field, converters: Mapping[str, Converter]) -> bool:
     if field.group is not None:
         return True
+    if field.source == "path" and field.name in converters and converter_settles(field, converters[field.name]):
+        return False
     required = field.default is MISSING and field.source != "path"
     return required or field.converts
 

@@ -10,6 +10,7 @@ import msgspec
 from lette_fp.params.declared import Declared
 from lette_fp.params.kinds import split_annotated
 from lette_fp.params.sources import MISSING, Field
+from lette_fp.routing.converters import Converter
 
 from .operations import Operation
 from .paths import converter_type
@@ -23,8 +24,7 @@ def parameters(op: Operation, declared: Declared, types: TypeSet) -> list[dict[s
     out: list[dict[str, Any]] = []
     for param in op.pattern.params:
         field = fields.pop(("path", param.name), None)
-        annotation = field.annotation if field is not None and field.annotation is not str else converter_type(param.converter)
-        out.append(parameter("path", param.name, annotation, MISSING, types))
+        out.append(parameter("path", param.name, path_type(field, param.converter), MISSING, types))
     for (source, name), field in fields.items():
         if source == "path":
             continue
@@ -33,6 +33,22 @@ def parameters(op: Operation, declared: Declared, types: TypeSet) -> list[dict[s
         else:
             out.append(parameter(source, name, field.annotation, field.default, types))
     return out
+
+
+def path_type(field: Field | None, converter: Converter) -> Any:
+    """Return the type a path param documents as: the handler's annotation, unless it says no more
+    than the converter does (none, a plain `str`, or the converter's own type: `id: int` on
+    `{id:int}` is a non-negative integer)."""
+    own = converter_type(converter)
+    if field is None or field.annotation is str or field.annotation is split_annotated(own)[0]:
+        return own
+    return field.annotation
+
+
+def converter_settles(field: Field, converter: Converter) -> bool:
+    """Return whether a path param's converter already gives the annotated type, so converting
+    it can't fail (`id: int` on `{id:int}`)."""
+    return field.annotation is split_annotated(converter_type(converter))[0]
 
 
 def parameter(source: str, name: str, annotation: Any, default: Any, types: TypeSet, required: bool | None = None) -> dict[str, Any]:

@@ -10,11 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from enum import Enum
+from types import MappingProxyType
 from typing import Generic, TypeAlias, TypeVar
 
 import msgspec
 
 E = TypeVar("E")
+
+
+NO_PARAMS: Mapping[str, object] = MappingProxyType({})
+"""The params of a match that captures none: read-only, as it is shared by every request (the
+edge puts it in `scope["path_params"]` as it is)."""
 
 
 class Found(msgspec.Struct, Generic[E], frozen=True, gc=False):

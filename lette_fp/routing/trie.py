@@ -13,7 +13,7 @@ from typing import Any
 
 from .converters import MISS, Converter
 from .patterns import LITERAL, Segment
-from .results import Found, MethodNotAllowed
+from .results import NO_PARAMS, Found, MethodNotAllowed
 
 
 class Entry:
@@ -32,7 +32,7 @@ class Entry:
         self.names = names
         self.prefix = prefix
         self.depth = depth
-        self.found = Found(endpoint, {}, prefix) if not names and prefix is not None else None
+        self.found = Found(endpoint, NO_PARAMS, prefix) if not names and prefix is not None else None
 
 
 class Slot:

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from lette_fp import App, Request, Response, get, on_response
+from lette_fp import App, Request, Response, get, mount, on_response
 from lette_fp.asgi.types import Message
 from lette_fp.testing import AsyncTestClient
 from tests.drive import http_scope
@@ -83,3 +83,22 @@ async def test_middleware_sees_and_keeps_the_body() -> None:
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         resp = await client.get("/")
     assert resp.content == b"kept" and resp.headers["x-size"] == "4" and resp.headers["content-length"] == "4"
+
+
+async def test_a_mounted_app_raising_before_it_answers_is_a_500_and_raised_on() -> None:
+    async def broken(scope: Any, receive: Any, send: Any) -> None:
+        raise RuntimeError("the mounted app broke")
+
+    async def half_done(scope: Any, receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        raise RuntimeError("broke after starting")
+
+    app = App(routes=[mount("/broken", broken), mount("/half", half_done)])
+    async with AsyncTestClient(app) as client:
+        with pytest.raises(RuntimeError, match="the mounted app broke"):
+            await client.get("/broken/x")
+        with pytest.raises(RuntimeError, match="broke after starting"):
+            await client.get("/half/x")
+    async with AsyncTestClient(app, raise_server_exceptions=False) as client:
+        resp = await client.get("/broken/x")
+        assert (resp.status_code, resp.text) == (500, "Internal Server Error")

@@ -509,3 +509,19 @@ def test_an_oversized_message_is_closed_with_1009_and_the_pipe_finalised(serve: 
             ws.recv(timeout=5)
         assert closed.value.rcvd is not None and closed.value.rcvd.code == 1009
         assert finalised.wait(5)
+
+
+def test_an_outermost_middleware_raising_denies_the_handshake_with_its_answer() -> None:
+    def refuse_all(next_handler: Any) -> Any:
+        async def handler(req: Request) -> Response:
+            raise HTTPError(451, "not here")
+
+        return handler
+
+    async def room(req: Request) -> Response:
+        return accept(echo_pipe)
+
+    app = App(routes=[websocket("/room", room)], middleware=[refuse_all])
+    with pytest.raises(WebSocketDenied) as denied, TestClient(app).websocket_connect("/room"):
+        pass
+    assert (denied.value.status, denied.value.json()) == (451, {"detail": "not here"})

@@ -45,6 +45,20 @@ def test_a_path_param_annotation_wins_over_its_converter() -> None:
     assert [p["schema"] for p in op["parameters"]] == [{"type": "integer", "minimum": 1}, {"type": "string", "format": "uuid"}]
 
 
+def test_an_annotation_saying_what_the_converter_says_keeps_the_converters_schema_and_cannot_fail() -> None:
+    def show(id: int, key: uuid.UUID, n: int): ...
+
+    op = operation([get("/{id:int}/{key:uuid}/{n}", show)], "/{id}/{key}/{n}")
+    assert [p["schema"] for p in op["parameters"]] == [
+        {"type": "integer", "minimum": 0}, {"type": "string", "format": "uuid"}, {"type": "integer"},
+    ]
+    assert "422" in op["responses"]  # `n` is converted from text
+    def both(id: int, key: uuid.UUID): ...
+
+    settled = operation([get("/{id:int}/{key:uuid}", both)], "/{id}/{key}")
+    assert "422" not in settled["responses"]
+
+
 def test_a_registered_converter_is_a_string_matching_its_regex() -> None:
     register_converter("slug4", r"[a-z]{4}", str, str)
 
