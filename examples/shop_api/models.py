@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta
 
-Sku = Annotated[str, Meta(pattern=r"^[A-Z]{3}-[0-9]{4}$", description="A stock-keeping unit: three capitals, a dash, four digits (`PEN-0001`).")]
+Sku = Annotated[str, Meta(pattern=r"^[A-Z]{3}-[0-9]{4}$", description="A stock-keeping unit: three capitals, a dash, four digits.", examples=["PEN-0001"])]
 Tag = Annotated[str, Meta(pattern=r"^[a-z0-9-]{1,20}$", description="A lower-case tag such as `office`.")]
 Currency = Literal["EUR", "USD", "GBP"]
 Cents = Annotated[int, Meta(ge=0, le=100_000_000, description="An amount in cents.")]
