@@ -53,8 +53,8 @@ def request_body(declared: Declared, types: TypeSet) -> dict[str, Any] | None:
     schema = _form_schema(uploads, fields, form, types)
     content: dict[str, Any] = {} if uploads else {FORM: {"schema": schema}}
     content[MULTIPART] = {"schema": schema}
-    required = any(b.default is MISSING for b in (*uploads, *fields) if not is_struct_type(_base(b)))
-    return {"required": required or any(is_struct_type(_base(b)) for b in fields), "content": content}
+    required = any(b.default is MISSING or is_struct_type(_base(b)) for b in (*uploads, *fields))
+    return {"required": required, "content": content}
 
 
 def _base(body: BodyParam) -> Any:

@@ -17,7 +17,7 @@ from lette_fp.routing.routes import Route, get
 
 from .config import OpenAPI
 from .document import RouteSource, schema
-from .swagger import ASSETS, SwaggerAssets, installed_assets, page
+from .swagger import ASSETS, INIT_SCRIPT, SwaggerAssets, init_name, installed_assets, page
 
 IMMUTABLE = {"cache-control": "public, max-age=31536000, immutable"}
 """The caching of an asset: its URL holds the Swagger UI version, so it never changes."""
@@ -39,11 +39,11 @@ class Served:
         routes: list[Route] = []
         if config.path is not None:
             routes.append(get(config.path, self.serve_document, include_in_schema=False))
+        self.init = init_name()
         if config.docs_path is not None and self.assets is not None:
             routes.append(get(config.docs_path, self.serve_page, include_in_schema=False))
-            routes.extend(
-                get(f"{self.assets_path}/{name}", self._asset(self.assets, name), include_in_schema=False) for name in ASSETS
-            )
+            files = [(name, self.assets.path(name)) for name in ASSETS] + [(self.init, INIT_SCRIPT)]
+            routes.extend(get(f"{self.assets_path}/{name}", _asset(name, path), include_in_schema=False) for name, path in files)
         self.routes: tuple[Route, ...] = tuple(routes)
 
     @property
@@ -84,20 +84,21 @@ class Served:
         found = self._pages.get(root)
         if found is None:
             url = root + self.config.path if self.config.path is not None else ""
-            found = page(self.config.title, url, root + self.assets_path, self.config.swagger_ui_parameters)
+            found = page(self.config.title, url, root + self.assets_path, self.config.swagger_ui_parameters, self.init)
             _remember(self._pages, root, found)
         return html(found)
 
-    @staticmethod
-    def _asset(assets: SwaggerAssets, name: str) -> Callable[[Request], Any]:
-        path = assets.path(name)
-        stat_result = os.stat(path)
 
-        async def serve_asset(req: Request) -> Response:
-            return file(path, stat_result=stat_result, headers=IMMUTABLE, content_disposition_type="inline")
 
-        serve_asset.__name__ = f"swagger_ui_{name}"
-        return serve_asset
+def _asset(name: str, path: str) -> Callable[[Request], Any]:
+    """Return the endpoint sending the file at `path` (ETag, 304, cached for good)."""
+    stat_result = os.stat(path)
+
+    async def serve_asset(req: Request) -> Response:
+        return file(path, stat_result=stat_result, headers=IMMUTABLE, content_disposition_type="inline")
+
+    serve_asset.__name__ = f"swagger_ui_{name}"
+    return serve_asset
 
 
 def _remember(cache: dict[str, Any], key: str, value: Any) -> None:

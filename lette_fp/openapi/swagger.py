@@ -3,6 +3,7 @@ the `swagger-ui-bundle-v2` package installs (the `openapi` extra), so it works w
 
 from __future__ import annotations
 
+import hashlib
 import html
 import importlib.util
 import json
@@ -50,31 +51,43 @@ def installed_assets() -> SwaggerAssets:
     return SwaggerAssets(directory, found[-1])
 
 
-def page(title: str, document_url: str, assets_url: str, parameters: Mapping[str, Any] | None = None) -> str:
+INIT_SCRIPT = os.path.join(os.path.dirname(__file__), "swagger-init.js")
+"""lette_fp's own script starting Swagger UI from the page's JSON settings (no inline script)."""
+
+
+def init_name() -> str:
+    """Return the URL name of the start-up script, with a hash of its content in it (so it can be
+    cached for good, like the versioned Swagger UI files)."""
+    with open(INIT_SCRIPT, "rb") as script:
+        digest = hashlib.sha256(script.read()).hexdigest()[:12]
+    return f"lette-init-{digest}.js"
+
+
+def page(
+    title: str, document_url: str, assets_url: str, parameters: Mapping[str, Any] | None = None, init: str = "init.js"
+) -> str:
     """Return the HTML of the Swagger UI page for the document at `document_url`, loading its
-    files from `assets_url` (both as the browser sees them, root path included); `parameters`
-    go into Swagger UI's configuration over lette_fp's."""
+    files (and the start-up script named `init`) from `assets_url`, both as the browser sees them,
+    root path included. `parameters` go into Swagger UI's configuration over lette_fp's; they
+    travel as a JSON block, so the page has no inline script."""
     settings = {"url": document_url, "dom_id": "#swagger-ui", "deepLinking": True, **(parameters or {})}
-    config = json.dumps(settings).replace("</", "<\\/")
+    config = json.dumps(settings).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    assets = html.escape(assets_url)
     return f"""<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{html.escape(title)} - Swagger UI</title>
-<link rel="stylesheet" href="{html.escape(assets_url)}/swagger-ui.css">
-<link rel="icon" type="image/png" sizes="32x32" href="{html.escape(assets_url)}/favicon-32x32.png">
-<link rel="icon" type="image/png" sizes="16x16" href="{html.escape(assets_url)}/favicon-16x16.png">
+<link rel="stylesheet" href="{assets}/swagger-ui.css">
+<link rel="icon" type="image/png" sizes="32x32" href="{assets}/favicon-32x32.png">
+<link rel="icon" type="image/png" sizes="16x16" href="{assets}/favicon-16x16.png">
 </head>
 <body>
 <div id="swagger-ui"></div>
-<script src="{html.escape(assets_url)}/swagger-ui-bundle.js"></script>
-<script>
-window.ui = SwaggerUIBundle(Object.assign({config}, {{
-  presets: [SwaggerUIBundle.presets.apis, SwaggerUIBundle.SwaggerUIStandalonePreset],
-  layout: "BaseLayout"
-}}));
-</script>
+<script id="swagger-ui-config" type="application/json">{config}</script>
+<script src="{assets}/swagger-ui-bundle.js"></script>
+<script src="{assets}/{html.escape(init)}"></script>
 </body>
 </html>
 """

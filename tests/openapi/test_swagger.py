@@ -20,10 +20,24 @@ def test_a_missing_package_is_an_error_naming_the_extra(monkeypatch: pytest.Monk
 
 
 def test_the_page_escapes_the_title_and_urls() -> None:
-    html = swagger.page('<Notes & "co">', "/x</script>/openapi.json", "/docs/assets/v")
+    html = swagger.page('<Notes & "co">', "/x</script>/openapi.json", "/docs/assets/v", init="start.js")
     assert "<title>&lt;Notes &amp; &quot;co&quot;&gt; - Swagger UI</title>" in html
     assert "</script>/openapi.json" not in html
     assert '<script src="/docs/assets/v/swagger-ui-bundle.js"></script>' in html
+    assert '<script src="/docs/assets/v/start.js"></script>' in html
+
+
+def test_the_settings_travel_as_json_the_start_script_reads() -> None:
+    import json
+    import re
+
+    html = swagger.page("t", "/openapi.json", "/a", {"filter": "<b>&"})
+    block = re.search(r'<script id="swagger-ui-config" type="application/json">(.*?)</script>', html, re.S)
+    assert block is not None
+    assert json.loads(block.group(1)) == {"url": "/openapi.json", "dom_id": "#swagger-ui", "deepLinking": True, "filter": "<b>&"}
+    with open(swagger.INIT_SCRIPT) as script:
+        assert 'getElementById("swagger-ui-config")' in script.read()
+    assert re.fullmatch(r"lette-init-[0-9a-f]{12}\.js", swagger.init_name())
 
 
 def test_swagger_ui_parameters_go_into_its_configuration() -> None:
