@@ -40,10 +40,11 @@ class Note(msgspec.Struct):
 
 class PageQuery(msgspec.Struct):
     """The pagination parameters of `GET /notes`: `Annotated[PageQuery, Query()]` reads each field
-    from the query string (422 naming the parameter when out of range or not a number)."""
+    from the query string (422 naming the parameter when out of range or not a number; the offset
+    fits the database's 64-bit integer)."""
 
     limit: Annotated[int, msgspec.Meta(ge=1, le=100)] = 20
-    offset: Annotated[int, msgspec.Meta(ge=0)] = 0
+    offset: Annotated[int, msgspec.Meta(ge=0, le=2**63 - 1)] = 0
 
 
 class Page(msgspec.Struct):

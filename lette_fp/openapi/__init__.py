@@ -4,6 +4,11 @@ with the package (no CDN)."""
 
 from lette_fp.openapi.config import OpenAPI
 from lette_fp.openapi.document import schema
-from lette_fp.openapi.errors import HTTPValidationError, OpenAPIError, ValidationError
+from lette_fp.openapi.errors import (
+    HTTPErrorDetail,
+    HTTPValidationError,
+    OpenAPIError,
+    ValidationError,
+)
 
-__all__ = ["HTTPValidationError", "OpenAPI", "OpenAPIError", "ValidationError", "schema"]
+__all__ = ["HTTPErrorDetail", "HTTPValidationError", "OpenAPI", "OpenAPIError", "ValidationError", "schema"]

@@ -16,7 +16,7 @@ from lette_fp.routing.routes import RouteLike
 from .bodies import can_fail as body_can_fail
 from .bodies import request_body
 from .docstrings import summary_and_description
-from .errors import OpenAPIError
+from .errors import HTTPErrorDetail, OpenAPIError
 from .operations import Operation, operations
 from .parameters import converter_settles, parameters
 from .responses import responses
@@ -134,7 +134,11 @@ def operation(op: Operation, found: Declared, types: TypeSet, schemes: dict[str,
     fails = body_can_fail(found) or any(_field_can_fail(f, converters) for f in found.fields)
     secured = declared_schemes(found.providers)
     collect(secured, schemes)
-    refused: dict[int | str, Any] = {401: None} if any(required for _, _, required in secured) else {}
+    refused: dict[int | str, Any] = {}
+    if body is not None:
+        refused[400] = {"description": "Malformed request body", "model": HTTPErrorDetail}
+    if any(required for _, _, required in secured):
+        refused[401] = None
     out["responses"] = responses(found.returns, options.get("status"), fails, {**refused, **op.responses}, types)
     if options.get("deprecated"):
         out["deprecated"] = True

@@ -21,6 +21,13 @@ class HTTPValidationError(msgspec.Struct, frozen=True):
     detail: list[ValidationError]
 
 
+class HTTPErrorDetail(msgspec.Struct, frozen=True):
+    """The body of an error lette_fp answers on its own, such as the 400 of a request body that is
+    not valid JSON (or not a well-formed form): `{"detail": "Malformed JSON body: ..."}`."""
+
+    detail: str
+
+
 class OpenAPIError(ValueError):
     """The route data can't make a valid OpenAPI document (two operations with one operationId);
     raised by `schema(...)`, so by `App(openapi=...)` when the App is built."""

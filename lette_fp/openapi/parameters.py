@@ -90,11 +90,11 @@ def meta_description(annotation: Any) -> str | None:
 
 
 def encoded_default(value: Any) -> Any:
-    """Return a default as JSON data for the schema, or MISSING when there is none or it can't be
-    encoded (it is then left out of the document)."""
+    """Return a default as JSON data for the schema (a tuple default is a list, as on the wire), or
+    MISSING when there is none or it can't be encoded (it is then left out of the document)."""
     if value is MISSING:
         return MISSING
     try:
-        return msgspec.to_builtins(value)
+        return msgspec.json.decode(msgspec.json.encode(value))
     except (TypeError, ValueError):
         return MISSING

@@ -114,7 +114,7 @@ def test_pagination_follows_next_links_over_every_note(client: TestClient) -> No
     assert page["offset"] == 6
 
 
-@pytest.mark.parametrize("query", ["limit=0", "limit=101", "offset=-1", "limit=ten"])
+@pytest.mark.parametrize("query", ["limit=0", "limit=101", "offset=-1", "limit=ten", "offset=9223372036854775808"])
 def test_bad_pagination_is_422_naming_the_parameter(client: TestClient, query: str) -> None:
     resp = client.get(f"/notes?{query}")
     assert resp.status_code == 422

@@ -123,7 +123,7 @@ def test_a_struct_used_by_many_routes_is_one_component() -> None:
     def create(item: Item) -> Item: ...
 
     doc = document([get("/one", one), get("/many", many), post("/new", create)])
-    assert sorted(doc["components"]["schemas"]) == ["HTTPValidationError", "Item", "ValidationError"]
+    assert sorted(doc["components"]["schemas"]) == ["HTTPErrorDetail", "HTTPValidationError", "Item", "ValidationError"]
 
 
 def test_security_providers_declare_their_scheme_and_the_401() -> None:

@@ -146,3 +146,11 @@ def test_a_default_that_cannot_be_encoded_is_left_out() -> None:
 
     param = operation([get("/", show)], "/")["parameters"][0]
     assert param["required"] is False and "default" not in param["schema"]
+
+
+def test_a_tuple_default_is_a_json_array_in_the_document() -> None:
+    def search(tag: tuple[str, ...] = (), sizes: frozenset[int] = frozenset({3})): ...
+
+    params = by_name(operation([get("/", search)], "/"))
+    assert params["tag"]["schema"]["default"] == [] and type(params["tag"]["schema"]["default"]) is list
+    assert params["sizes"]["schema"]["default"] == [3]

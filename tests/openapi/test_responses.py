@@ -28,7 +28,7 @@ def test_the_return_annotation_is_the_json_response_with_the_routes_status() -> 
 
     doc = document([post("/items", create, status=201), get("/items", listing)])
     created = doc["paths"]["/items"]["post"]["responses"]
-    assert list(created) == ["201", "422"]
+    assert list(created) == ["201", "422", "400"]
     assert created["201"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Item"}
     listed = doc["paths"]["/items"]["get"]["responses"]
     assert listed["200"]["content"]["application/json"]["schema"] == {"type": "array", "items": {"$ref": "#/components/schemas/Item"}}
@@ -106,3 +106,21 @@ def test_declared_responses_are_added_and_mount_ones_apply_inside() -> None:
     assert responses["409"] == {"description": "Being edited"}
     assert responses["410"] == {"description": "Gone"}
     assert responses["418"]["description"] == "A teapot"
+
+
+def test_an_operation_with_a_body_documents_the_400_lette_fp_answers_for_a_malformed_one() -> None:
+    def create(item: Item) -> Item:
+        return item
+
+    def listing(req) -> list[Item]:
+        return []
+
+    app = App([post("/items", create, status=201), get("/items", listing)])
+    doc = document(app.routes)
+    bad = resolve(doc, doc["paths"]["/items"]["post"]["responses"]["400"]["content"]["application/json"]["schema"])
+    assert (bad["properties"], bad["required"]) == ({"detail": {"type": "string"}}, ["detail"])
+    assert "400" not in doc["paths"]["/items"]["get"]["responses"]
+    client = TestClient(app)
+    for sent in (b"", b"{not json"):
+        answer = client.post("/items", content=sent, headers={"content-type": "application/json"})
+        assert answer.status_code == 400 and isinstance(answer.json()["detail"], str)

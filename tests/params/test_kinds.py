@@ -9,7 +9,9 @@ from typing import Annotated, Literal
 import msgspec
 import pytest
 
+from lette_fp import App, Header, get
 from lette_fp.params.kinds import is_scalar, is_scalar_sequence, needs_conversion
+from lette_fp.testing import TestClient
 
 
 class Color(enum.Enum):
@@ -17,7 +19,9 @@ class Color(enum.Enum):
 
 
 SCALARS = [str, int, float, bool, decimal.Decimal, uuid.UUID, datetime.date, datetime.datetime,
-           datetime.time, datetime.timedelta, Color, Literal["a", "b"], int | None, Annotated[int, msgspec.Meta(ge=1)]]
+           datetime.time, datetime.timedelta, Color, Literal["a", "b"], int | None, Annotated[int, msgspec.Meta(ge=1)],
+           Annotated[int, msgspec.Meta(ge=1, description="documented")],
+           Annotated[str, msgspec.Meta(title="t", examples=["x"])] | None]
 
 
 @pytest.mark.parametrize("annotation", SCALARS)
@@ -42,6 +46,28 @@ def test_only_unconstrained_strings_skip_conversion() -> None:
     assert needs_conversion(int, False)
     assert needs_conversion(tuple[str, ...], True)
     assert needs_conversion(Annotated[list[str], msgspec.Meta(max_length=2)], True)
+    assert not needs_conversion(Annotated[str, msgspec.Meta(description="free text")], False)
+    assert needs_conversion(Annotated[list[str], msgspec.Meta(max_length=2, description="few")], True)
+
+
+Documented = Annotated[int, msgspec.Meta(ge=1, le=9, description="shown in the schema")]
+
+
+def test_a_meta_with_a_description_still_makes_a_query_or_header_parameter() -> None:
+    def page(
+        size: Documented = 5,
+        q: Annotated[str, msgspec.Meta(max_length=3, description="search")] | None = None,
+        tags: list[Annotated[str, msgspec.Meta(description="a tag")]] = [],  # noqa: B006
+        x_hint: Annotated[Documented | None, Header()] = None,
+    ) -> list[object]:
+        return [size, q, tags, x_hint]
+
+    client = TestClient(App([get("/", page)]))
+    assert client.get("/?size=2&q=ab&tags=a&tags=b", headers={"x-hint": "3"}).json() == [2, "ab", ["a", "b"], 3]
+    assert client.get("/").json() == [5, None, [], None]
+    resp = client.get("/?size=10&q=abcd", headers={"x-hint": "0"})
+    assert resp.status_code == 422
+    assert [e["loc"] for e in resp.json()["detail"]] == [["query", "size"], ["query", "q"], ["header", "x-hint"]]
 
 
 def test_a_scalar_with_a_documenting_meta_is_still_a_scalar() -> None:
