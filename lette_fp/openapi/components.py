@@ -2,15 +2,16 @@
 names, in one call, with references into `#/components/schemas/`.
 
 A type a model kind claims (a pydantic model, `list[Model]`, ...; see `lette_fp.params.models`)
-gets its schema from that kind instead (pydantic's own JSON Schema, in validation mode), in one
-call per kind, and its definitions join the same components. A definition whose name msgspec
+gets its schema from that kind instead (pydantic's own JSON Schema, in the mode asked for:
+"validation" for what a request carries, "serialization" for what a response does), in one call
+per kind, and its definitions join the same components. A definition whose name msgspec
 already gave to another schema is renamed `<name>_<n>`, its references with it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 
@@ -20,9 +21,15 @@ REF_TEMPLATE = "#/components/schemas/{name}"
 """Where references to named types (Structs, dataclasses, enums, ...) point."""
 
 
-def schemas_for(types: Sequence[Any]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+Mode = Literal["validation", "serialization"]
+"""Which side of the wire a type is described for (msgspec's schemas are the same for both)."""
+
+
+def schemas_for(types: Sequence[Any], modes: Sequence[Mode] | None = None) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Return `(schemas, components)`: the JSON Schema of each type in `types`, in order (named
-    types as `$ref`s), and the named types' schemas by component name."""
+    types as `$ref`s), and the named types' schemas by component name. `modes[i]` says whether
+    `types[i]` is read ("validation", the default) or sent ("serialization")."""
+    side: Sequence[Mode] = modes if modes is not None else ["validation"] * len(types)
     kinds = [model_kind(t) for t in types]
     plain = [i for i, kind in enumerate(kinds) if kind is None]
     found, msgspec_components = msgspec.json.schema_components([types[i] for i in plain], ref_template=REF_TEMPLATE)
@@ -30,7 +37,7 @@ def schemas_for(types: Sequence[Any]) -> tuple[list[dict[str, Any]], dict[str, A
     components = dict(msgspec_components)
     for kind in {id(k): k for k in kinds if k is not None}.values():
         claimed = [i for i, k in enumerate(kinds) if k is kind]
-        modeled, definitions = kind.json_schemas([(types[i], "validation") for i in claimed], MODEL_REF_TEMPLATE)
+        modeled, definitions = kind.json_schemas([(types[i], side[i]) for i in claimed], MODEL_REF_TEMPLATE)
         renames = _renames(definitions, components)
         components.update((renames.get(name, name), _renamed(schema, renames)) for name, schema in definitions.items())
         schemas.update(zip(claimed, (_renamed(schema, renames) for schema in modeled), strict=True))

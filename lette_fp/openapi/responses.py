@@ -47,7 +47,7 @@ def success(returns: Any, status: int | None, types: TypeSet) -> dict[str, Any]:
     value_type = _union([m for m in members if m is not NONE]) if optional else returns
     out: dict[str, Any] = {str(ok): {"description": _phrase(ok)}}
     if types.can_describe(value_type):
-        out[str(ok)]["content"] = {JSON: {"schema": types.add(value_type)}}
+        out[str(ok)]["content"] = {JSON: {"schema": types.add(value_type, mode="serialization")}}
     if optional and status is None:
         out["204"] = {"description": _phrase(204)}
     return out
@@ -66,9 +66,9 @@ def declared_response(code: int | str, value: Any, types: TypeSet) -> dict[str, 
         out = {key: item for key, item in value.items() if key != "model"}
         out.setdefault("description", phrase)
         if value.get("model") is not None:
-            out["content"] = {JSON: {"schema": types.add(value["model"])}}
+            out["content"] = {JSON: {"schema": types.add(value["model"], mode="serialization")}}
         return out
-    return {"description": phrase, "content": {JSON: {"schema": types.add(value)}}}
+    return {"description": phrase, "content": {JSON: {"schema": types.add(value, mode="serialization")}}}
 
 
 def _phrase(code: int) -> str:

@@ -8,7 +8,7 @@ import contextlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from lette_fp.openapi.components import describable, schemas_for
+from lette_fp.openapi.components import Mode, describable, schemas_for
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,9 +22,12 @@ class Typed:
 
 @dataclass(slots=True)
 class TypeSet:
-    """The distinct types named so far, and which of them msgspec can describe."""
+    """The distinct types named so far, each with the side it is described for (a request body's
+    or parameter's "validation", a response's "serialization": a pydantic model's serialization
+    aliases and computed fields show only in the second), and which of them can be described."""
 
     types: list[Any] = field(default_factory=list)
+    modes: list[Mode] = field(default_factory=list)
     _index: dict[Any, int] = field(default_factory=dict)
     _describable: dict[Any, bool] = field(default_factory=dict)
 
@@ -38,23 +41,26 @@ class TypeSet:
             known = self._describable[annotation] = describable(annotation)
         return known
 
-    def add(self, annotation: Any, **extra: Any) -> Typed:
-        """Return the placeholder for `annotation`'s schema, with `extra` keywords over it."""
+    def add(self, annotation: Any, *, mode: Mode = "validation", **extra: Any) -> Typed:
+        """Return the placeholder for `annotation`'s schema as `mode` describes it, with `extra`
+        keywords over it."""
+        key = (annotation, mode)
         try:
-            index = self._index.get(annotation)
+            index = self._index.get(key)
         except TypeError:
             index = None
         if index is None:
             index = len(self.types)
             self.types.append(annotation)
+            self.modes.append(mode)
             with contextlib.suppress(TypeError):  # an unhashable annotation is added each time
-                self._index[annotation] = index
+                self._index[key] = index
         return Typed(index, tuple(extra.items()))
 
     def render(self, document: Any) -> tuple[Any, dict[str, Any]]:
         """Return `document` with every placeholder replaced by its schema, and the components
         (the named types' schemas by name)."""
-        schemas, components = schemas_for(self.types) if self.types else ([], {})
+        schemas, components = schemas_for(self.types, self.modes) if self.types else ([], {})
 
         def fill(value: Any) -> Any:
             if isinstance(value, Typed):

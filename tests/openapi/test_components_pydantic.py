@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Annotated
 
 import msgspec
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
 
 from lette_fp import Query, get, post
 from lette_fp.openapi.components import schemas_for
@@ -131,3 +131,31 @@ def test_schemas_for_keeps_the_order_of_mixed_types() -> None:
         {"type": "array", "items": {"$ref": "#/components/schemas/Part"}},
     ]
     assert set(components) == {"Item", "Order", "Part"}
+
+
+class Profile(BaseModel):
+    user_name: str = Field(validation_alias="userName", serialization_alias="user")
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def shout(self) -> str:
+        return self.user_name.upper()
+
+
+def update_profile(profile: Profile) -> Profile:
+    return profile
+
+
+def test_a_response_is_described_as_pydantic_sends_it_and_a_body_as_it_reads_it() -> None:
+    from lette_fp import App
+    from lette_fp.testing import TestClient
+
+    routes = [post("/profile", update_profile)]
+    doc = document(routes)
+    op = doc["paths"]["/profile"]["post"]
+    read = resolve(doc, op["requestBody"]["content"]["application/json"]["schema"])
+    sent = resolve(doc, op["responses"]["200"]["content"]["application/json"]["schema"])
+    assert set(read["properties"]) == {"userName"}
+    assert set(sent["properties"]) == {"user", "shout"}
+    answer = TestClient(App(routes)).post("/profile", json={"userName": "ann"}).json()
+    assert set(answer) == set(sent["properties"])
