@@ -24,9 +24,9 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import msgspec  # noqa: E402
-from pydantic import BaseModel  # noqa: E402
 
 from benchmarks.apps.common import ITEM, ItemStruct  # noqa: E402
+from benchmarks.apps.pydantic_item import ItemModel  # noqa: E402
 from benchmarks.driver import Cycle  # noqa: E402
 from lette_fp import App, post  # noqa: E402
 
@@ -37,26 +37,6 @@ SCOPE = {
     "headers": [(b"host", b"bench"), (b"content-type", b"application/json"), (b"content-length", str(len(BODY)).encode())],
     "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 80), "state": {},
 }
-
-
-class ItemModel(BaseModel):
-    id: int
-    sku: str
-    name: str
-    description: str
-    price: float
-    discount: float
-    currency: str
-    in_stock: bool
-    quantity: int
-    vendor: str
-    vendor_id: int
-    category: str
-    weight_kg: float
-    tags: list[str]
-    ratings: list[int]
-    related_ids: list[int]
-    features: list[str]
 
 
 _decode = msgspec.json.Decoder(ItemStruct).decode

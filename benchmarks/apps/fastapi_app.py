@@ -27,6 +27,7 @@ from benchmarks.apps.common import (
     USERS_BY_TOKEN,
     decoy_routes,
 )
+from benchmarks.apps.pydantic_item import ItemModel as Item
 
 
 class Message(BaseModel):
@@ -44,26 +45,6 @@ class Echo(BaseModel):
 
 class Decoy(BaseModel):
     decoy: bool
-
-
-class Item(BaseModel):
-    id: int
-    sku: str
-    name: str
-    description: str
-    price: float
-    discount: float
-    currency: str
-    in_stock: bool
-    quantity: int
-    vendor: str
-    vendor_id: int
-    category: str
-    weight_kg: float
-    tags: list[str]
-    ratings: list[int]
-    related_ids: list[int]
-    features: list[str]
 
 
 _MESSAGE = Message(**MESSAGE)
