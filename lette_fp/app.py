@@ -150,7 +150,6 @@ class App:
             served.build(self)
             self.openapi = served.document
 
-
     @property
     def route_options(self) -> Mapping[str, Any]:
         """The options every route's endpoint is adapted under before its mounts' and its own

@@ -83,11 +83,11 @@ async def send_delegate(resp: Response, scope: Scope, receive: Receive, send: Se
         await body.app(child, receive, send_with_headers)
     except Exception:
         if not started:
-            await send_bytes(MOUNTED_APP_FAILED, scope, receive, send)
+            await send_bytes(_MOUNTED_APP_FAILED, scope, receive, send)
         raise
 
 
-MOUNTED_APP_FAILED = Response(500, ((b"content-type", b"text/plain; charset=utf-8"),), b"Internal Server Error")
+_MOUNTED_APP_FAILED = Response(500, ((b"content-type", b"text/plain; charset=utf-8"),), b"Internal Server Error")
 """What the client gets when a mounted ASGI app raises before it answers."""
 
 
