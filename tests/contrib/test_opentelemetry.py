@@ -29,7 +29,6 @@ from lette_fp import (
     HTTPError,
     Request,
     Response,
-    accept,
     get,
     json,
     mount,
@@ -38,7 +37,7 @@ from lette_fp import (
 )
 from lette_fp.contrib.opentelemetry import instrument
 from lette_fp.testing import AsyncTestClient
-from lette_fp.ws import Incoming
+from tests.served import echo
 from tests.servers import ROOT, run_uvicorn
 
 
@@ -61,15 +60,6 @@ def ticks(req: Request) -> Response:
             yield Event(data=str(n))
 
     return sse(source(), ping=None)
-
-
-async def echo_pipe(incoming: Incoming) -> AsyncIterator[str | bytes]:
-    async for message in incoming:
-        yield message
-
-
-def echo(req: Request) -> Response:
-    return accept(echo_pipe)
 
 
 app = App(
