@@ -124,20 +124,22 @@ async def test_disconnect_cancels_a_pipe_waiting_elsewhere() -> None:
     assert steps == ["finally"]
 
 
+async def ticks(steps: list[str]) -> AsyncIterator[str]:
+    """Yield "tick" every 10 ms until closed; note the close in `steps`."""
+    try:
+        while True:
+            await anyio.sleep(0.01)
+            yield "tick"
+    finally:
+        steps.append("ticks closed")
+
+
 async def test_disconnect_cancels_a_merge_of_incoming_and_a_timer() -> None:
     steps: list[str] = []
 
-    async def ticks() -> AsyncIterator[str]:
-        try:
-            while True:
-                await anyio.sleep(0.01)
-                yield "tick"
-        finally:
-            steps.append("ticks closed")
-
     async def pipe(incoming: Incoming) -> AsyncIterator[str | bytes]:
         try:
-            async for item in merge(incoming, ticks()):
+            async for item in merge(incoming, ticks(steps)):
                 yield item
         finally:
             steps.append("pipe closed")
@@ -151,16 +153,8 @@ async def test_disconnect_cancels_a_merge_of_incoming_and_a_timer() -> None:
 async def test_a_merge_the_pipe_leaves_open_is_cancelled_when_the_connection_ends() -> None:
     steps: list[str] = []
 
-    async def ticks() -> AsyncIterator[str]:
-        try:
-            while True:
-                await anyio.sleep(0.01)
-                yield "tick"
-        finally:
-            steps.append("ticks closed")
-
     async def pipe(incoming: Incoming) -> AsyncIterator[str | bytes]:
-        items = merge(incoming, ticks())
+        items = merge(incoming, ticks(steps))
         yield await items.__anext__()
 
     client = FakeClient(hold_open=True)
