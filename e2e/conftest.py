@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import BrowserContext, Page, Playwright, sync_playwright
 
+from tests.servers import stop
+
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = ROOT / "build" / "screenshots"
 UPLOAD_LIMIT = 1024 * 1024
@@ -70,12 +72,7 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         _wait_listening(port, process)
         yield f"http://127.0.0.1:{port}"
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+        stop(process)
 
 
 @pytest.fixture(scope="session")
