@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 from lette_fp.params.declared import Declared, declared
@@ -54,30 +54,11 @@ def schema(
     `deprecated` and `security`. Schemas come from msgspec and sit in `components.schemas`.
 
     Raises OpenAPIError when two operations would share an operationId."""
-    return document(
-        app.routes, app.route_options, title=title, version=version, description=description,
-        servers=servers, tags=tags, security_schemes=security_schemes, security=security,
-    )
-
-
-def document(
-    routes: Iterable[RouteLike],
-    root_options: Mapping[str, Any],
-    *,
-    title: str,
-    version: str,
-    description: str | None = None,
-    servers: Sequence[Mapping[str, Any]] = (),
-    tags: Sequence[Mapping[str, Any]] = (),
-    security_schemes: Mapping[str, Mapping[str, Any]] | None = None,
-    security: Sequence[Mapping[str, Sequence[str]]] | None = None,
-) -> dict[str, Any]:
-    """Return the document of `routes` under the App options `root_options` (see `schema`)."""
     types = TypeSet()
     schemes: dict[str, dict[str, Any]] = {name: dict(value) for name, value in (security_schemes or {}).items()}
     paths: dict[str, dict[str, Any]] = {}
     owners: dict[str, Operation] = {}
-    for op in operations(routes, root_options):
+    for op in operations(app.routes, app.route_options):
         methods = paths.setdefault(op.path, {})
         if op.method in methods:
             continue  # the same template and method again (under another host): the first is documented
