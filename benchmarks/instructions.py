@@ -49,18 +49,23 @@ def serve(name: str, key: str, count: int, rev: str) -> None:
     asyncio.run(main())
 
 
-def instructions(name: str, key: str, count: int, rev: str) -> int:
-    """Return callgrind's total instruction count for serving `count` requests (plus start-up)."""
+def callgrind_count(script: str, *args: str) -> int:
+    """Return callgrind's total instruction count for running `python script *args` (from the
+    repository root, PYTHONHASHSEED fixed)."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "callgrind.out"
         subprocess.run(
-            ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", sys.executable, __file__,
-             "--serve", name, key, str(count), "--rev", rev],
+            ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", sys.executable, script, *args],
             check=True, capture_output=True, env={**os.environ, "PYTHONHASHSEED": "0"}, cwd=ROOT,
         )
         summary = re.search(r"^summary:\s+(\d+)", out.read_text(), re.MULTILINE)
         assert summary is not None
         return int(summary.group(1))
+
+
+def instructions(name: str, key: str, count: int, rev: str) -> int:
+    """Return callgrind's total instruction count for serving `count` requests (plus start-up)."""
+    return callgrind_count(__file__, "--serve", name, key, str(count), "--rev", rev)
 
 
 def main(argv: list[str]) -> int:

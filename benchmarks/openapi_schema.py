@@ -16,11 +16,7 @@ by `make test`): the served docs page needs the `openapi` extra, which `.venv-be
 
 import argparse
 import asyncio
-import os
-import re
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Annotated, Any
@@ -31,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from benchmarks.instructions import callgrind_count  # noqa: E402
 from lette_fp import App, Depends, Header, delete, get, mount, post, put, text  # noqa: E402
 from lette_fp.openapi import OpenAPI, schema  # noqa: E402
 
@@ -153,16 +150,7 @@ def time_requests(repeats: int, count: int) -> dict[tuple[str, bool], float]:
 def instructions(key: str, flag: bool, count: int, routes_count: int) -> int:
     """Return callgrind's instruction count for building the app (`routes_count` routes) and
     serving `count` requests."""
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "callgrind.out"
-        subprocess.run(
-            ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", sys.executable, __file__,
-             "--serve", key, "1" if flag else "0", str(count), str(routes_count)],
-            check=True, capture_output=True, env={**os.environ, "PYTHONHASHSEED": "0"}, cwd=ROOT,
-        )
-        summary = re.search(r"^summary:\s+(\d+)", out.read_text(), re.MULTILINE)
-        assert summary is not None
-        return int(summary.group(1))
+    return callgrind_count(__file__, "--serve", key, "1" if flag else "0", str(count), str(routes_count))
 
 
 def main(argv: list[str]) -> int:
