@@ -3,6 +3,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
+# $(call debian_package,PACKAGE,CHECK): install Debian's PACKAGE (sudo unless root) when CHECK fails
+debian_package = @$(2) >/dev/null 2>&1 || { if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; $$SUDO apt-get update -q && $$SUDO apt-get install -y -q $(1); }
+
 .PHONY: run test lint types pytest docs e2e clean redis-server
 
 $(STAMP): pyproject.toml
@@ -22,9 +25,7 @@ types: $(STAMP)
 
 # redis-server (Debian) is what the channels tests start on a random port; installed when missing
 redis-server:
-	@command -v redis-server >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q redis-server; }
+	$(call debian_package,redis-server,command -v redis-server)
 
 pytest: $(STAMP) redis-server
 	$(BIN)/python -m pytest tests properties
@@ -42,9 +43,7 @@ $(E2E_STAMP): $(STAMP)
 	touch $(E2E_STAMP)
 
 e2e: $(E2E_STAMP) redis-server
-	@test -x /usr/bin/chromium || { \
-	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium; }
+	$(call debian_package,chromium,test -x /usr/bin/chromium)
 	$(BIN)/python -m pytest e2e
 
 clean:
@@ -63,15 +62,11 @@ $(BENCH_STAMP): pyproject.toml benchmarks/requirements.txt
 
 .PHONY: bench
 bench: $(BENCH_STAMP)
-	@command -v wrk >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q wrk; }
+	$(call debian_package,wrk,command -v wrk)
 	$(BENCH_VENV)/bin/python benchmarks/run.py
 
 # ---- soak (benchmarks/soak.py, docs/reliability.md): 100,000 requests then 3,000 hang-ups; SOAK_QUICK=1 for a smoke run ----
 .PHONY: soak
 soak: $(BENCH_STAMP)
-	@command -v wrk >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q wrk; }
+	$(call debian_package,wrk,command -v wrk)
 	$(BENCH_VENV)/bin/python benchmarks/soak.py

@@ -113,26 +113,34 @@ async def _head(reader: asyncio.StreamReader) -> bytes:
     return await reader.readuntil(b"\r\n\r\n")
 
 
-async def mid_body(port: int) -> bool:
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    writer.write(b"POST /body HTTP/1.1\r\nHost: soak\r\nContent-Type: application/octet-stream\r\n"
-                 b"Content-Length: 1000000\r\n\r\n" + b"x" * 65536)
+async def _send_part_then_hang_up(port: int, request: bytes, after: float) -> bool:
+    """Send the start of a request whose body is longer, wait `after` seconds, hang up."""
+    _, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(request)
     await writer.drain()
-    await asyncio.sleep(0.02)
+    await asyncio.sleep(after)
     writer.close()
     return True
+
+
+async def mid_body(port: int) -> bool:
+    return await _send_part_then_hang_up(
+        port,
+        b"POST /body HTTP/1.1\r\nHost: soak\r\nContent-Type: application/octet-stream\r\n"
+        b"Content-Length: 1000000\r\n\r\n" + b"x" * 65536,
+        0.02,
+    )
 
 
 async def mid_upload(port: int) -> bool:
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
     part = (b"--soakboundary\r\nContent-Disposition: form-data; name=\"f\"; filename=\"big.bin\"\r\n"
             b"Content-Type: application/octet-stream\r\n\r\n")
-    writer.write(b"POST /upload HTTP/1.1\r\nHost: soak\r\nContent-Type: multipart/form-data; boundary=soakboundary\r\n"
-                 b"Content-Length: 2000000\r\n\r\n" + part + b"y" * 100_000)
-    await writer.drain()
-    await asyncio.sleep(0.25)
-    writer.close()
-    return True
+    return await _send_part_then_hang_up(
+        port,
+        b"POST /upload HTTP/1.1\r\nHost: soak\r\nContent-Type: multipart/form-data; boundary=soakboundary\r\n"
+        b"Content-Length: 2000000\r\n\r\n" + part + b"y" * 100_000,
+        0.25,
+    )
 
 
 async def mid_stream(port: int) -> bool:
