@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import BrowserContext, Page, Playwright, expect, sync_playwright
 
 from tests.servers import stop
 
@@ -107,6 +107,24 @@ def page(browser: BrowserContext) -> Iterator[Page]:
         yield page
     finally:
         page.close()
+
+
+@pytest.fixture
+def second_page(browser: BrowserContext) -> Iterator[Page]:
+    """A second tab of the same browser, next to `page`."""
+    tab = browser.new_page()
+    try:
+        yield tab
+    finally:
+        tab.close()
+
+
+def join_chat(tab: Page, chat_url: str, name: str) -> None:
+    """Open the chat page at `chat_url` in `tab` and join as `name`."""
+    tab.goto(chat_url)
+    tab.fill("#name", name)
+    tab.click("#join button[type=submit]")
+    expect(tab.locator("#status")).to_have_text(f"connected as {name}")
 
 
 def screenshot(page: Page, name: str) -> Path:

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import Page, expect
 
-from e2e.conftest import screenshot
+from e2e.conftest import join_chat, screenshot
 from tests.redis_server import RedisServer
 from tests.servers import uvicorn_process
 
@@ -28,28 +28,15 @@ def chat_on_two_workers(tmp_path: Path) -> Iterator[str]:
         server.stop()
 
 
-@pytest.fixture
-def tabs(browser: BrowserContext) -> Iterator[tuple[Page, Page]]:
-    first, second = browser.new_page(), browser.new_page()
-    try:
-        yield first, second
-    finally:
-        first.close()
-        second.close()
-
-
 def join(tab: Page, base_url: str, name: str) -> str:
     """Join the room in `tab`; return the worker's pid the page shows."""
-    tab.goto(base_url + "/")
-    tab.fill("#name", name)
-    tab.click("#join button[type=submit]")
-    expect(tab.locator("#status")).to_have_text(f"connected as {name}")
+    join_chat(tab, base_url + "/", name)
     expect(tab.locator("#worker")).to_contain_text("worker ")
     return tab.locator("#worker").inner_text().rsplit(" ", 1)[-1]
 
 
-def test_two_tabs_on_two_workers_talk_through_redis(chat_on_two_workers: str, tabs: tuple[Page, Page]) -> None:
-    first, second = tabs
+def test_two_tabs_on_two_workers_talk_through_redis(chat_on_two_workers: str, page: Page, second_page: Page) -> None:
+    first, second = page, second_page
     first_worker = join(first, chat_on_two_workers, "ann")
     for _ in range(ATTEMPTS):
         if join(second, chat_on_two_workers, "bob") != first_worker:
