@@ -22,7 +22,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -32,6 +31,11 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.loopback import free_port  # noqa: E402
+
 ROUTES = {"batched": "/predict", "unbatched": "/predict/unbatched"}
 CONNECTIONS = 64
 LUA = """
@@ -42,12 +46,6 @@ f:close()
 wrk.headers["Content-Type"] = "application/json"
 """
 _UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def wait_ready(base: str, proc: subprocess.Popen[bytes], timeout: float = 120.0) -> bytes:

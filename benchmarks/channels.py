@@ -40,6 +40,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.loopback import free_port  # noqa: E402
+
 QUICK = os.environ.get("BENCH_QUICK") == "1"
 SUBSCRIBERS = 100 if QUICK else 1000
 MESSAGES = 100 if QUICK else 1000
@@ -264,12 +266,6 @@ async def measure(name: str, bus_cm: AbstractAsyncContextManager[Bus]) -> Result
 
 
 # -- redis-server ------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @asynccontextmanager

@@ -8,17 +8,15 @@ playwright's own browser download is not used: chromium is launched from /usr/bi
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, Playwright, expect, sync_playwright
 
-from tests.servers import stop
+from tests.servers import free_port, stop, wait_listening
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = ROOT / "build" / "screenshots"
@@ -37,31 +35,12 @@ CHROMIUM_ARGS = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_listening(port: int, process: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"uvicorn exited with {process.returncode} before listening")
-        with socket.socket() as sock:
-            sock.settimeout(0.2)
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.05)
-    raise RuntimeError(f"uvicorn did not listen on {port} within {timeout}s")
-
-
 @pytest.fixture(scope="session")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`uvicorn examples.showcase.app:app` (what `make run` serves) on 127.0.0.1, in a fresh
     directory so the notes database and the uploads start empty; uploads limited to `UPLOAD_LIMIT`."""
     workdir = tmp_path_factory.mktemp("showcase")
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "UPLOADS_DIR": str(workdir / "uploads"), "UPLOADS_MAX_BYTES": str(UPLOAD_LIMIT)}
     env.pop("DATABASE_URL", None)
     process = subprocess.Popen(
@@ -69,7 +48,7 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         cwd=workdir, env=env,
     )
     try:
-        _wait_listening(port, process)
+        wait_listening(port, process, 30.0)
         yield f"http://127.0.0.1:{port}"
     finally:
         stop(process)

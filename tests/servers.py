@@ -35,12 +35,15 @@ ROOT = Path(__file__).resolve().parent.parent
 """The repository root: the working directory of server subprocesses, so `tests.*` imports."""
 
 
-def _wait_listening(port: int, thread: threading.Thread | subprocess.Popen[bytes], timeout: float = 10.0) -> None:
+def wait_listening(port: int, server: threading.Thread | subprocess.Popen[bytes], timeout: float = 10.0) -> None:
+    """Return once something listens on 127.0.0.1:`port`; RuntimeError when `server` (its thread
+    or process) ends first, or after `timeout` seconds."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        exited = not thread.is_alive() if isinstance(thread, threading.Thread) else thread.poll() is not None
+        exited = not server.is_alive() if isinstance(server, threading.Thread) else server.poll() is not None
         if exited:
-            raise RuntimeError("server exited before listening")
+            code = "" if isinstance(server, threading.Thread) else f" with {server.returncode}"
+            raise RuntimeError(f"server exited{code} before listening")
         with socket.socket() as sock:
             sock.settimeout(0.2)
             if sock.connect_ex(("127.0.0.1", port)) == 0:
@@ -61,7 +64,7 @@ def run_uvicorn(app: Any, **options: Any) -> Iterator[str]:
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     try:
-        _wait_listening(port, thread)
+        wait_listening(port, thread)
         yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
@@ -90,7 +93,7 @@ def run_hypercorn(app: Any, **options: Any) -> Iterator[str]:
     thread = threading.Thread(target=runner, daemon=True)
     thread.start()
     try:
-        _wait_listening(port, thread)
+        wait_listening(port, thread)
         yield f"http://127.0.0.1:{port}"
     finally:
         loop.call_soon_threadsafe(stop.set)
@@ -112,7 +115,7 @@ def run_process(
         )
         try:
             try:
-                _wait_listening(port, process, timeout=20)
+                wait_listening(port, process, timeout=20)
             except RuntimeError as exc:
                 output.seek(0)
                 raise RuntimeError(f"{exc}: {' '.join(argv)}\n{output.read().decode(errors='replace')}") from None
@@ -189,17 +192,7 @@ def uvicorn_process(target: str, *args: str, env: dict[str, str] | None = None, 
         cwd=cwd or root, env=environment,
     )
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"uvicorn exited with {process.returncode} before listening")
-            with socket.socket() as sock:
-                sock.settimeout(0.2)
-                if sock.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"uvicorn did not listen on {port} within {timeout}s")
-            time.sleep(0.05)
+        wait_listening(port, process, timeout)
         yield f"http://127.0.0.1:{port}"
     finally:
         stop(process)
