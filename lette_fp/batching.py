@@ -18,7 +18,6 @@ queue (an `anyio.lowlevel.RunVar`), so one batched function can serve several lo
 
 from __future__ import annotations
 
-import inspect
 from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Generic, TypeVar, overload
@@ -28,6 +27,7 @@ import anyio.to_thread
 from anyio.lowlevel import RunVar
 
 from lette_fp.http.errors import HTTPError
+from lette_fp.pipeline import is_async_callable
 
 In = TypeVar("In")
 Out = TypeVar("Out")
@@ -76,10 +76,6 @@ class _Queue:
             self.waiting[0].wake.set()
 
 
-def _is_async(fn: Callable[..., Any]) -> bool:
-    return inspect.iscoroutinefunction(fn) or inspect.iscoroutinefunction(getattr(fn, "__call__", None))  # noqa: B004
-
-
 class Batched(Generic[In, Out]):
     """`fn(list[In]) -> list[Out]` as `async (In) -> Out`, made by `batched`: concurrent calls
     within `max_wait` seconds, up to `max_size` of them, become one call of `fn`."""
@@ -95,7 +91,7 @@ class Batched(Generic[In, Out]):
         self.max_size = max_size
         self.max_wait = max_wait
         self.max_queue = max_queue
-        self.is_async = _is_async(fn)
+        self.is_async = is_async_callable(fn)
         self.__name__ = getattr(fn, "__name__", type(fn).__name__)
         self.__doc__ = getattr(fn, "__doc__", None)
         self._queues: RunVar[_Queue] = RunVar(f"batched:{self.__name__}")

@@ -13,6 +13,17 @@ from lette_fp.channels.hub import Hub
 from lette_fp.channels.message import Message
 from lette_fp.channels.stats import ChannelStats
 
+DEFAULT_HISTORY = 1000
+"""Messages each channel keeps for replay unless told otherwise (on Redis approximately, as
+`MAXLEN ~`)."""
+
+
+def check_history(history: int) -> int:
+    """Return `history`, a number of messages; ValueError when it is negative."""
+    if history < 0:
+        raise ValueError(f"history is a number of messages, not {history}")
+    return history
+
 
 class Backend(Protocol):
     """What `Channels` needs of a message broker."""

@@ -13,12 +13,12 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from types import TracebackType
 from typing import Any
 
-from lette_fp.channels.backend import Backend
+from lette_fp.channels.backend import Backend, check_history
 from lette_fp.channels.hub import Hub
 from lette_fp.channels.memory import MemoryBackend
 from lette_fp.channels.message import Gap, Message, encode_data, parse_id
 from lette_fp.channels.stats import ChannelStats
-from lette_fp.channels.subscriber import OVERFLOWS, Overflow, Subscriber
+from lette_fp.channels.subscriber import Overflow, Subscriber, check_overflow
 
 MAX_NAME_LENGTH = 256
 """The longest channel name."""
@@ -41,11 +41,9 @@ class Channels:
     """
 
     def __init__(self, backend: Backend | None = None, *, buffer: int = 256, overflow: Overflow = "drop_oldest") -> None:
-        if overflow not in OVERFLOWS:
-            raise ValueError(f"overflow is one of {OVERFLOWS}, not {overflow!r}")
         self.backend: Backend = backend if backend is not None else MemoryBackend()
         self.buffer = buffer
-        self.overflow: Overflow = overflow
+        self.overflow: Overflow = check_overflow(overflow)
         self.stats = ChannelStats()
         self._hub: Hub | None = None
 
@@ -145,8 +143,7 @@ class Channels:
         """
         if not names:
             raise ValueError("subscribe to at least one channel")
-        if history < 0:
-            raise ValueError(f"history is a number of messages, not {history}")
+        check_history(history)
         return Subscription(
             self, tuple(_check_name(name) for name in names), history, parse_id(last_id),
             self.buffer if buffer is None else buffer, self.overflow if overflow is None else overflow,

@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Sequence
 
+from lette_fp.channels.backend import DEFAULT_HISTORY, check_history
 from lette_fp.channels.hub import Hub
 from lette_fp.channels.ids import IdClock
 from lette_fp.channels.message import Message, id_key
 from lette_fp.channels.stats import ChannelStats
 
-DEFAULT_HISTORY = 1000
 """Messages each channel keeps for replays, unless told otherwise."""
 
 
@@ -23,9 +23,7 @@ class MemoryBackend:
     """Channels in this process's memory, each keeping its last `history` messages (0: none)."""
 
     def __init__(self, history: int = DEFAULT_HISTORY) -> None:
-        if history < 0:
-            raise ValueError(f"history is a number of messages, not {history}")
-        self.history_size = history
+        self.history_size = check_history(history)
         self._hub: Hub | None = None
         self._clock = IdClock()
         self._kept: dict[str, deque[tuple[int, Message]]] = {}

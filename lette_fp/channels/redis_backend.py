@@ -29,7 +29,7 @@ from urllib.parse import urlsplit, urlunsplit
 import anyio
 import anyio.abc
 
-from lette_fp.channels.backend import ChannelsUnavailable
+from lette_fp.channels.backend import DEFAULT_HISTORY, ChannelsUnavailable, check_history
 from lette_fp.channels.hub import Hub
 from lette_fp.channels.message import Message, id_key
 from lette_fp.channels.stats import ChannelStats
@@ -45,9 +45,6 @@ except ImportError as exc:  # pragma: no cover - exercised without the extra
     raise ImportError("RedisBackend needs redis-py: pip install 'lette-fp[redis]'") from exc
 
 logger = logging.getLogger("lette_fp.channels")
-
-DEFAULT_HISTORY = 1000
-"""Entries each channel's stream keeps (approximately, as `MAXLEN ~`), unless told otherwise."""
 
 PUBLISH_SCRIPT = """
 local id
@@ -98,10 +95,8 @@ class RedisBackend:
         max_backoff: float = 2.0,
         connect_timeout: float = 5.0,
     ) -> None:
-        if history < 0:
-            raise ValueError(f"history is a number of messages, not {history}")
         self.url = url
-        self.history_size = history
+        self.history_size = check_history(history)
         self.prefix = prefix
         self.max_backoff = max_backoff
         self.connect_timeout = connect_timeout

@@ -27,6 +27,13 @@ Overflow = Literal["drop_oldest", "disconnect"]
 
 OVERFLOWS: tuple[Overflow, ...] = ("drop_oldest", "disconnect")
 
+
+def check_overflow(overflow: Overflow) -> Overflow:
+    """Return `overflow`; ValueError naming the choices when it is not one of `OVERFLOWS`."""
+    if overflow not in OVERFLOWS:
+        raise ValueError(f"overflow is one of {OVERFLOWS}, not {overflow!r}")
+    return overflow
+
 Item = Message | Gap
 
 _running_loop = asyncio._get_running_loop
@@ -52,11 +59,9 @@ class Subscriber:
     def __init__(self, names: tuple[str, ...], buffer: int, overflow: Overflow, stats: ChannelStats) -> None:
         if buffer < 1:
             raise ValueError(f"a subscriber's buffer holds at least 1 message, not {buffer}")
-        if overflow not in OVERFLOWS:
-            raise ValueError(f"overflow is one of {OVERFLOWS}, not {overflow!r}")
         self.names = names
         self.capacity = buffer
-        self.overflow = overflow
+        self.overflow = check_overflow(overflow)
         self.dropped = 0
         self._queue: deque[Item] = deque()
         self._last: dict[str, int] = {}
