@@ -67,9 +67,12 @@ def encode_data(data: Any) -> bytes:
 def parse_id(value: str | None) -> str | None:
     """Return `value` if it is a well-formed message id (`"<ms>-<seq>"`), else None; input from
     the network (a `Last-Event-ID` header) goes through here."""
-    if value is None or len(value) > MAX_ID_LENGTH or _ID.fullmatch(value) is None:
+    if value is None or len(value) > MAX_ID_LENGTH:
         return None
-    ms, seq = value.split("-")
+    found = _ID.fullmatch(value)
+    if found is None:
+        return None
+    ms, seq = found.groups()
     if int(ms) >= 1 << 64 or int(seq) >= 1 << 64:
         return None
     return value
