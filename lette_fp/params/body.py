@@ -25,7 +25,7 @@ from lette_fp.http.body_errors import (
 )
 from lette_fp.http.errors import HTTPError
 from lette_fp.http.request import Request
-from lette_fp.params.kinds import is_scalar_sequence, split_annotated, type_info
+from lette_fp.params.kinds import bare_type_info, is_scalar_sequence, split_annotated
 from lette_fp.params.models import MalformedJSON, ModelError, ModelKind, located, model_kind
 from lette_fp.params.registry import Extractor
 from lette_fp.params.sources import MISSING
@@ -58,9 +58,7 @@ def is_json_body_type(annotation: Any) -> bool:
     the annotations that mean "the JSON body"."""
     if model_kind(annotation) is not None:
         return True
-    info = type_info(annotation)
-    while isinstance(info, msgspec.inspect.Metadata):
-        info = info.type
+    info = bare_type_info(annotation)
     if info is None:
         return False
     if isinstance(info, msgspec.inspect.UnionType):

@@ -44,7 +44,9 @@ def _uncached_info(annotation: Any) -> mi.Type | None:
 _cached_info = functools.lru_cache(maxsize=4096)(_uncached_info)
 
 
-def _info(annotation: Any) -> mi.Type | None:
+def bare_type_info(annotation: Any) -> mi.Type | None:
+    """Return `type_info(annotation)` without the `Metadata` wrappers documentation puts around
+    it (None for a type msgspec does not know)."""
     info = type_info(annotation)
     return None if info is None else _bare(info)
 
@@ -68,7 +70,7 @@ def is_scalar(annotation: Any) -> bool:
     """Return whether `annotation` is a scalar msgspec converts from one string (str, int, float,
     bool, Decimal, UUID, date, datetime, time, timedelta, enums, Literal), or an Optional/union of
     them: a query parameter when nothing else is said."""
-    info = _info(annotation)
+    info = bare_type_info(annotation)
     if info is None:
         return False
     members = _members(info)
@@ -78,7 +80,7 @@ def is_scalar(annotation: Any) -> bool:
 def is_scalar_sequence(annotation: Any) -> bool:
     """Return whether `annotation` is a list, tuple (`tuple[T, ...]`), set or frozenset of scalars
     (or an Optional of one): read from every value of a repeated key."""
-    info = _info(annotation)
+    info = bare_type_info(annotation)
     if info is None:
         return False
     members = _members(info)
@@ -93,7 +95,7 @@ def needs_conversion(annotation: Any, many: bool) -> bool:
     """Return whether a raw string (or list of strings, when `many`) must go through
     `msgspec.convert` to become `annotation`: False for a str (Optional or not) without
     constraints, and a list of those."""
-    info = _info(annotation)
+    info = bare_type_info(annotation)
     if info is None:
         return True
     members = _members(info)

@@ -195,13 +195,8 @@ def _model_group(name: str, model: Any, default: Any, where: str) -> Field | Non
     fields = kind.group_fields(model) if kind is not None else None
     if kind is None or fields is None:
         return None
-    for wire, annotation, _ in fields:
-        if not (is_scalar(annotation) or is_scalar_sequence(annotation)):
-            raise HandlerSignatureError(
-                f"{where}, field {wire!r}: a query parameter must be a scalar or a list of scalars, not {annotation!r}"
-            )
     members = tuple(
-        Field("query", wire, annotation, member_default, is_scalar_sequence(annotation))
+        _field("query", wire, annotation, member_default, f"{where}, field {wire!r}")
         for wire, annotation, member_default in fields
     )
     return Field("query", name, model, default, False, members, kind.converter(model))

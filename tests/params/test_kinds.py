@@ -10,7 +10,7 @@ import msgspec
 import pytest
 
 from lette_fp import App, Header, get
-from lette_fp.params.kinds import is_scalar, is_scalar_sequence, needs_conversion
+from lette_fp.params.kinds import bare_type_info, is_scalar, is_scalar_sequence, needs_conversion
 from lette_fp.testing import TestClient
 
 
@@ -75,3 +75,15 @@ def test_a_scalar_with_a_documenting_meta_is_still_a_scalar() -> None:
     assert is_scalar(described)
     assert is_scalar(described | None)
     assert is_scalar_sequence(list[described])
+
+
+class Described(msgspec.Struct):
+    name: str
+
+
+def test_documentation_does_not_hide_the_type_under_it() -> None:
+    described = Annotated[Described, msgspec.Meta(description="the item", title="Item")]
+    assert isinstance(msgspec.inspect.type_info(described), msgspec.inspect.Metadata)
+    bare = bare_type_info(described)
+    assert isinstance(bare, msgspec.inspect.StructType) and bare.cls is Described
+    assert bare_type_info(object()) is None
