@@ -190,7 +190,7 @@ def requires(
 def _check_takes_request(handler: Callable[..., Any]) -> None:
     """Raise TypeError unless `handler`'s first parameter can receive the request positionally."""
     try:
-        params = list(inspect.signature(handler).parameters.values())
+        params = list(inspect.signature(handler, follow_wrapped=False).parameters.values())
     except (TypeError, ValueError):
         return
     name = getattr(handler, "__qualname__", repr(handler))

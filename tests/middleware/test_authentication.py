@@ -3,7 +3,7 @@ from typing import Any
 import anyio
 import pytest
 
-from lette_fp import App, Request, Response, get, json, text
+from lette_fp import App, Request, Response, get, json, mount, text
 from lette_fp.middleware import (
     AuthCredentials,
     AuthenticationError,
@@ -123,6 +123,27 @@ def test_requires_lets_in_only_requests_with_every_scope(client: TestClient) -> 
 def test_requires_as_route_middleware(client: TestClient) -> None:
     assert client.get("/plain", headers=bearer("t-admin")).status_code == 200
     assert client.get("/plain", headers=bearer("t-user")).status_code == 403
+
+
+def test_requires_as_route_or_mount_middleware_guards_handlers_that_take_no_request() -> None:
+    def by_id(id: int) -> Response:
+        return json({"id": id})
+
+    def stats() -> Response:
+        return json({"routes": 2})
+
+    app = App(
+        [
+            get("/items/{id:int}", by_id, middleware=[requires("admin")]),
+            mount("/admin", [get("/stats", stats)], middleware=[requires("admin")]),
+        ],
+        middleware=[authentication(token_backend)],
+    )
+    client = TestClient(app)
+    assert client.get("/items/7", headers=bearer("t-admin")).json() == {"id": 7}
+    assert client.get("/items/7", headers=bearer("t-user")).status_code == 403
+    assert client.get("/admin/stats", headers=bearer("t-admin")).json() == {"routes": 2}
+    assert client.get("/admin/stats").status_code == 403
 
 
 def test_requires_redirects_to_the_named_route_with_next(client: TestClient) -> None:
