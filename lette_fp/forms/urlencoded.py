@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import AsyncIterator
 
 from python_multipart import QuerystringParser
@@ -11,26 +10,7 @@ from lette_fp.forms.data import FormData, FormValue
 from lette_fp.forms.limits import FormLimits
 from lette_fp.forms.parser_log import PARSER_LOG
 from lette_fp.http.errors import HTTPError
-from lette_fp.http.url import percent_decode
-
-_AMPERSANDS = re.compile(rb"&{2,}")
-
-
-def squeeze_separators(chunk: bytes) -> bytes:
-    """Return `chunk` with each run of `&` made one `&`: the empty fields between them are
-    skipped anyway, and python-multipart would otherwise walk (and log) them byte by byte."""
-    if b"&&" in chunk:
-        return _AMPERSANDS.sub(b"&", chunk)
-    return chunk
-
-
-def decode_component(raw: bytes) -> str:
-    """Decode one urlencoded name or value: `+` is a space, escapes are bytes, text is UTF-8
-    (invalid sequences replaced, so no input fails to decode); HTTPError 400 past
-    MAX_BARE_PERCENTS lone `%` signs."""
-    if b"%" in raw or b"+" in raw:
-        raw = percent_decode(raw.replace(b"+", b" "))
-    return raw.decode("utf-8", "replace")
+from lette_fp.http.url import decode_part, squeeze_separators
 
 
 class _Fields:
@@ -66,7 +46,7 @@ class _Fields:
         self.value += data[start:end]
 
     def on_field_end(self) -> None:
-        self.items.append((decode_component(bytes(self.name)), decode_component(bytes(self.value))))
+        self.items.append((decode_part(bytes(self.name)), decode_part(bytes(self.value))))
 
 
 async def parse_urlencoded(chunks: AsyncIterator[bytes], limits: FormLimits) -> FormData:

@@ -91,8 +91,7 @@ class QueryParams(MultiMapping[str]):
         raw = query.encode("latin-1") if isinstance(query, str) else query
         if not raw:
             return cls()
-        if b"&&" in raw:
-            raw = _AMPERSANDS.sub(b"&", raw)
+        raw = squeeze_separators(raw)
         if raw.count(b"&") > max_fields:
             chunks = raw.strip(b"&").split(b"&", max_fields)
             if len(chunks) > max_fields:
@@ -117,8 +116,18 @@ class QueryParams(MultiMapping[str]):
 
 
 def decode_part(part: bytes) -> str:
-    """Return a query-string key or value decoded: `+` and percent-escapes, UTF-8 with replacement."""
+    """Return a query-string or urlencoded-form key or value decoded: `+` is a space, escapes are
+    bytes, text is UTF-8 (invalid sequences replaced, so no input fails to decode); HTTPError 400
+    past MAX_BARE_PERCENTS lone `%` signs."""
     return _decode(part)
+
+
+def squeeze_separators(chunk: bytes) -> bytes:
+    """Return `chunk` with each run of `&` made one `&`: the empty fields between them are
+    skipped anyway, and a parser would otherwise walk (and python-multipart log) them one by one."""
+    if b"&&" in chunk:
+        return _AMPERSANDS.sub(b"&", chunk)
+    return chunk
 
 
 def percent_decode(raw: bytes) -> bytes:

@@ -81,6 +81,6 @@ async def test_squeezing_runs_of_ampersands_parses_like_python_multipart(pieces:
     parsed.clear()
     out = await drive(app, [body], headers=[(b"content-type", b"application/x-www-form-urlencoded")])
     assert out.status == 204
-    from lette_fp.forms.urlencoded import decode_component
+    from lette_fp.http.url import decode_part as decode_component
 
     assert parsed == [[(decode_component(k), decode_component(v)) for k, v in _reference_parse(body)]]
