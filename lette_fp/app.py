@@ -270,10 +270,10 @@ def route_of(router: Router[Endpoint]) -> Callable[[str, str, str | None], str |
 
 def answer_options(allow: tuple[str, ...]) -> Handler:
     """Return the endpoint answering OPTIONS where no route declares it: 204 with `Allow`."""
-    headers = {"allow": ", ".join(allow)}
+    answer = empty(204, {"allow": ", ".join(allow)})
 
     async def options(req: Request) -> Response:
-        return empty(204, headers)
+        return answer
 
     return options
 

@@ -18,7 +18,7 @@ from lette_fp.asgi.files import send_file
 from lette_fp.asgi.streaming import send_stream
 from lette_fp.asgi.types import Message, Receive, Scope, Send
 from lette_fp.http.entities import Delegate, File, Stream, WebSocketPipe
-from lette_fp.http.response import Response
+from lette_fp.http.response import Response, text
 from lette_fp.pipeline import is_async_callable
 
 Sender = Callable[[Response, Scope, Receive, Send], Awaitable[None]]
@@ -87,7 +87,7 @@ async def send_delegate(resp: Response, scope: Scope, receive: Receive, send: Se
         raise
 
 
-_MOUNTED_APP_FAILED = Response(500, ((b"content-type", b"text/plain; charset=utf-8"),), b"Internal Server Error")
+_MOUNTED_APP_FAILED = text("Internal Server Error", status=500)
 """What the client gets when a mounted ASGI app raises before it answers."""
 
 
