@@ -103,7 +103,7 @@ def run_hypercorn(app: Any, **options: Any) -> Iterator[str]:
 
 @contextmanager
 def run_process(
-    argv: Sequence[str], port: int, env: Mapping[str, str] | None = None, log: Path | None = None
+    argv: Sequence[str], port: int, env: Mapping[str, str] | None = None, log: Path | None = None, timeout: float = 20
 ) -> Iterator[str]:
     """Run the server command `argv` (listening on 127.0.0.1:`port`) as a subprocess in the
     repository root, with `env` added to the environment; yield its base URL. On exit it gets
@@ -115,7 +115,7 @@ def run_process(
         )
         try:
             try:
-                wait_listening(port, process, timeout=20)
+                wait_listening(port, process, timeout)
             except RuntimeError as exc:
                 output.seek(0)
                 raise RuntimeError(f"{exc}: {' '.join(argv)}\n{output.read().decode(errors='replace')}") from None
@@ -144,19 +144,6 @@ def run_granian(target: str, env: Mapping[str, str] | None = None, *options: str
 
 
 @contextmanager
-def run_uvicorn_process(target: str, env: Mapping[str, str] | None = None, *options: str) -> Iterator[str]:
-    """Serve the import string `target` with uvicorn in a subprocess on 127.0.0.1 (pass
-    `"--workers", "2"` for several worker processes); yield its base URL; stop it on exit."""
-    port = free_port()
-    argv = [
-        sys.executable, "-m", "uvicorn", "--host", "127.0.0.1", "--port", str(port),
-        "--log-level", "warning", "--lifespan", "on", *options, target,
-    ]
-    with run_process(argv, port, env) as base:
-        yield base
-
-
-@contextmanager
 def run_daphne(target: str, env: Mapping[str, str] | None = None, log: Path | None = None) -> Iterator[str]:
     """Serve the import string `target` with daphne (which runs no lifespan) in a subprocess on
     127.0.0.1; yield its base URL; stop it on exit. Its output (tracebacks) goes to `log`."""
@@ -176,33 +163,20 @@ def serve(request: pytest.FixtureRequest) -> ServerFactory:
 
 
 @contextmanager
-def uvicorn_process(target: str, *args: str, env: dict[str, str] | None = None, cwd: str | None = None, timeout: float = 30.0) -> Iterator[str]:
+def uvicorn_process(target: str, *args: str, env: Mapping[str, str] | None = None, timeout: float = 30.0) -> Iterator[str]:
     """Run `python -m uvicorn target *args` as a subprocess on 127.0.0.1 and a free port (for
-    `--workers N`, which needs a process of its own); yield its base URL; stop it on exit."""
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    root = str(Path(__file__).resolve().parents[1])
+    `--workers N`, which needs a process of its own), as `run_process` runs it; yield its base URL."""
     port = free_port()
-    environment = {**os.environ, "PYTHONPATH": root, **(env or {})}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", target, "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", *args],
-        cwd=cwd or root, env=environment,
-    )
-    try:
-        wait_listening(port, process, timeout)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        stop(process)
+    argv = [sys.executable, "-m", "uvicorn", target, "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", *args]
+    with run_process(argv, port, {"PYTHONPATH": str(ROOT), **(env or {})}, timeout=timeout) as base:
+        yield base
 
 
-def stop(process: subprocess.Popen[bytes]) -> None:
-    """Stop a server process: SIGTERM, then SIGKILL if it is still there after 15 s."""
+def stop(process: subprocess.Popen[bytes], timeout: float = 15) -> None:
+    """Stop a server process: SIGTERM, then SIGKILL if it is still there after `timeout` seconds."""
     process.terminate()
     try:
-        process.wait(timeout=15)
+        process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait(timeout=5)

@@ -16,9 +16,7 @@ import pytest
 
 from lette_fp.channels import Channels, ChannelsUnavailable, Gap, Message, RedisBackend
 from tests.redis_server import RedisServer
-from tests.servers import free_port
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.servers import ROOT, free_port
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ from lette_fp.contrib.prometheus import (
 )
 from lette_fp.testing import AsyncTestClient
 from tests.drive import drive
-from tests.servers import run_uvicorn, run_uvicorn_process
+from tests.servers import run_uvicorn, uvicorn_process
 
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
 
@@ -144,7 +144,7 @@ def multiproc_dir(tmp_path: Path) -> Iterator[Path]:
 
 def test_multiprocess_mode_sums_every_worker(multiproc_dir: Path) -> None:
     env = {"PROMETHEUS_MULTIPROC_DIR": str(multiproc_dir)}
-    with run_uvicorn_process("tests.contrib.prometheus_app:app", env, "--workers", "2") as base:
+    with uvicorn_process("tests.contrib.prometheus_app:app", "--lifespan", "on", "--workers", "2", env=env) as base:
         pids: set[str] = set()
         sent = 0
         for _ in range(300):
