@@ -87,12 +87,17 @@ def provider(exporter: InMemorySpanExporter) -> Iterator[TracerProvider]:
     provider.shutdown()
 
 
+def finished_server_spans(exporter: InMemorySpanExporter) -> list[ReadableSpan]:
+    """The server spans `exporter` has received so far."""
+    return [span for span in exporter.get_finished_spans() if span.kind is SpanKind.SERVER]
+
+
 def server_spans(exporter: InMemorySpanExporter, count: int, timeout: float = 5) -> list[ReadableSpan]:
     """The finished server spans, once there are `count` of them (the server ends a span after
     the client has its answer, so wait a bounded time)."""
     deadline = time.monotonic() + timeout
     while True:
-        spans = [span for span in exporter.get_finished_spans() if span.kind is SpanKind.SERVER]
+        spans = finished_server_spans(exporter)
         if len(spans) >= count or time.monotonic() > deadline:
             return spans
         time.sleep(0.01)
@@ -142,7 +147,7 @@ async def test_the_exception_is_re_raised_out_of_the_instrumented_app(
         assert (await client.get("/items/5")).json() == {"id": 5}
         with pytest.raises(RuntimeError, match="the handler broke"):
             await client.get("/boom")
-    spans = [span for span in exporter.get_finished_spans() if span.kind is SpanKind.SERVER]
+    spans = finished_server_spans(exporter)
     assert [span.name for span in spans] == ["GET /items/{id:int}", "GET /boom"]
     assert [event.name for event in spans[1].events] == ["exception"]
     assert not [r for r in caplog.records if r.name.startswith("opentelemetry")]  # no "ended span" warnings
@@ -222,7 +227,7 @@ async def test_under_a_root_path_the_template_is_the_apps(exporter: InMemorySpan
     async with AsyncTestClient(instrument(app, tracer_provider=provider), root_path="/shop") as client:
         assert (await client.get("/items/3")).json() == {"id": 3}
         await client.request("BREW", "/items/3")
-    names = [span.name for span in exporter.get_finished_spans() if span.kind is SpanKind.SERVER]
+    names = [span.name for span in finished_server_spans(exporter)]
     assert names == ["GET /items/{id:int}", "HTTP"]
 
 
@@ -230,7 +235,7 @@ async def test_the_callers_trace_context_is_continued(exporter: InMemorySpanExpo
     trace_id, parent_id = "4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7"
     async with AsyncTestClient(instrument(app, tracer_provider=provider)) as client:
         await client.get("/items/1", headers={"traceparent": f"00-{trace_id}-{parent_id}-01"})
-    (span,) = [span for span in exporter.get_finished_spans() if span.kind is SpanKind.SERVER]
+    (span,) = finished_server_spans(exporter)
     assert span.context is not None and span.parent is not None
     assert format(span.context.trace_id, "032x") == trace_id
     assert format(span.parent.span_id, "016x") == parent_id
